@@ -1,0 +1,1 @@
+"""Claims intake: the domain logic (reading documents, checklist, fraud scoring, routing)."""

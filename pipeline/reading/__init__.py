@@ -1,0 +1,1 @@
+"""Reading documents: page preparation, OCR, document type and key fields."""

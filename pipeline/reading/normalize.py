@@ -1,0 +1,371 @@
+"""Turning printed values into the normalised forms of pipeline.vocabulary.
+
+Every normaliser takes the text as read (OCR noise, labels and all) and returns the
+normalised value or ``None`` when the text does not hold one: a reader must never
+guess a date or an amount it could not parse.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+Prefer = Literal["DMY", "MDY"] | None
+
+# ---------------------------------------------------------------- dates
+
+MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(
+    (
+        ("january", "jan"),
+        ("february", "feb"),
+        ("march", "mar"),
+        ("april", "apr"),
+        ("may",),
+        ("june", "jun"),
+        ("july", "jul"),
+        ("august", "aug"),
+        ("september", "sep", "sept"),
+        ("october", "oct"),
+        ("november", "nov"),
+        ("december", "dec"),
+    ),
+    start=1,
+):
+    for _n in _names:
+        MONTHS[_n] = _i
+
+_MONTH_RE = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+# Patterns tried in order; each yields (year, month, day) or (a, b, year) to disambiguate.
+_ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
+_CN = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]?")
+_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d])")
+_D_MON_Y = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?[\s\-/.,]*(" + _MONTH_RE + r")(?![a-z])[\s\-/.,]*(\d{4}|\d{2})(?!\d)", re.I)
+_MON_D_Y = re.compile(r"(?<![a-z])(" + _MONTH_RE + r")(?![a-z])[\s\-/.]*(\d{1,2})(?:st|nd|rd|th)?[\s,\-/.]+(\d{4}|\d{2})(?!\d)", re.I)
+_Y_MON_D = re.compile(r"(?<!\d)(\d{4})[\s\-/.]*(" + _MONTH_RE + r")(?![a-z])[\s\-/.]*(\d{1,2})(?!\d)", re.I)
+_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def _cn_small_number(s: str) -> int:
+    """二〇二四 -> 2024 (digit by digit); 十二 -> 12; 二十五 -> 25."""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in s))
+
+
+def _year(y: str) -> int:
+    """Two-digit years: 00-49 are 20xx, 50-99 are 19xx (dates of birth reach back)."""
+    n = int(y)
+    if len(y) == 2:
+        return 2000 + n if n < 50 else 1900 + n
+    return n
+
+
+def _iso(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat() if 1900 <= y <= 2100 else None
+    except ValueError:
+        return None
+
+
+def _match_to_iso(kind: str, m: re.Match[str], prefer: Prefer) -> str | None:
+    if kind == "iso":
+        return _iso(int(m[1]), int(m[2]), int(m[3]))
+    if kind == "cn":
+        return _iso(_cn_small_number(m[1]), _cn_small_number(m[2]), _cn_small_number(m[3]))
+    if kind == "compact":
+        return _iso(int(m[1]), int(m[2]), int(m[3]))
+    if kind == "d_mon_y":
+        return _iso(_year(m[3]), _month(m[2]), int(m[1]))
+    if kind == "mon_d_y":
+        return _iso(_year(m[3]), _month(m[1]), int(m[2]))
+    if kind == "y_mon_d":
+        return _iso(int(m[1]), _month(m[2]), int(m[3]))
+    # numeric a/b/y: decide which of a and b is the day
+    a, b, y = int(m[1]), int(m[3]), _year(m[4])
+    if a > 12 and b <= 12:
+        return _iso(y, b, a)
+    if b > 12 and a <= 12:
+        return _iso(y, a, b)
+    if a == b:
+        return _iso(y, a, a)
+    if prefer == "DMY":
+        return _iso(y, b, a)
+    if prefer == "MDY":
+        return _iso(y, a, b)
+    return None  # genuinely ambiguous and the caller would not choose
+
+
+def _month(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return MONTHS.get(key) or MONTHS[key[:3]]
+
+
+_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cn", _CN),
+    ("iso", _ISO),
+    ("d_mon_y", _D_MON_Y),
+    ("mon_d_y", _MON_D_Y),
+    ("y_mon_d", _Y_MON_D),
+    ("numeric", _NUMERIC),
+    ("compact", _COMPACT),
+)
+
+
+def find_dates(text: str, prefer: Prefer = "DMY") -> list[tuple[int, int, str]]:
+    """Every date in ``text`` as (start, end, ISO), left to right, without overlaps."""
+    found: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            iso = _match_to_iso(kind, m, prefer)
+            if iso:
+                found.append((m.start(), m.end(), iso))
+                taken.append((m.start(), m.end()))
+    return sorted(found)
+
+
+def normalize_date(text: str, prefer: Prefer = "DMY") -> str | None:
+    """The first date in ``text`` as ISO ``YYYY-MM-DD``.
+
+    ``prefer`` settles 03/05/2024: "DMY" (most of the world, the default), "MDY"
+    (United States) or ``None`` (return ``None`` rather than guess).
+    """
+    if not text:
+        return None
+    dates = find_dates(text, prefer)
+    return dates[0][2] if dates else None
+
+
+# ---------------------------------------------------------------- amounts
+
+_CN_NUM = {
+    "零": 0, "〇": 0, "壹": 1, "一": 1, "贰": 2, "貳": 2, "二": 2, "两": 2, "叁": 3, "參": 3, "三": 3,
+    "肆": 4, "四": 4, "伍": 5, "五": 5, "陆": 6, "陸": 6, "六": 6, "柒": 7, "七": 7,
+    "捌": 8, "八": 8, "玖": 9, "九": 9,
+}
+_CN_UNIT = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
+_CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+_CN_MONEY_CHARS = set(_CN_NUM) | set(_CN_UNIT) | set(_CN_BIG) | set("元圆圓角分整正")
+_CN_CAPITAL_RE = re.compile(r"[" + "".join(sorted(_CN_MONEY_CHARS)) + r"]{2,}")
+
+
+def _cn_integer(s: str) -> int:
+    """壹万贰仟叁佰 -> 12300 (units within sections of 万 and 亿)."""
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in _CN_NUM:
+            digit = _CN_NUM[ch]
+        elif ch in _CN_UNIT:
+            section += (1 if digit is None else digit) * _CN_UNIT[ch]
+            digit = None
+        elif ch in _CN_BIG:
+            section += digit or 0
+            total = (total + section) * _CN_BIG[ch]
+            section, digit = 0, None
+        else:
+            raise ValueError(ch)
+    return total + section + (digit or 0)
+
+
+def chinese_capital_amount(text: str) -> Decimal | None:
+    """壹仟贰佰元整 -> 1200.00; 叁拾元伍角 -> 30.50."""
+    m = _CN_CAPITAL_RE.search(text)
+    if not m:
+        return None
+    s = m.group(0)
+    if not any(c in _CN_NUM for c in s):
+        return None
+    yuan_part, jiao, fen = s, 0, 0
+    for sep in ("元", "圆", "圓"):
+        if sep in s:
+            yuan_part, _, rest = s.partition(sep)
+            break
+    else:
+        rest = ""
+        if "角" in s or "分" in s:  # 伍角 alone: no yuan
+            yuan_part, rest = "", s
+    jm = re.search(r"([" + "".join(_CN_NUM) + r"])角", rest)
+    fm = re.search(r"([" + "".join(_CN_NUM) + r"])分", rest)
+    jiao = _CN_NUM[jm[1]] if jm else 0
+    fen = _CN_NUM[fm[1]] if fm else 0
+    yuan_part = yuan_part.rstrip("整正")
+    try:
+        yuan = _cn_integer(yuan_part) if yuan_part else 0
+    except (ValueError, KeyError):
+        return None
+    return (Decimal(yuan) + Decimal(jiao) / 10 + Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+# a number with optional thousands separators and decimals: 1,234.50 1.234,50 1 234,50 1234
+_NUMBER_RE = re.compile(r"(?<![\d.,])-?\d{1,3}(?:[,.\u00a0 ']\d{3})+(?:[.,]\d{1,2})?(?![\d])|(?<![\d.,])-?\d+(?:[.,]\d{1,3})?(?![\d])")
+_OCR_ZERO_RE = re.compile(r"(?<=[\d][.,])[Oo]{1,2}(?![A-Za-z])|(?<=\d)[Oo](?=[\d.,])")
+_WAN_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([万萬亿億千])")
+
+
+def _parse_number(s: str) -> Decimal | None:
+    s = s.replace("\u00a0", " ").replace("'", " ")
+    neg = s.startswith("-")
+    s = s.lstrip("-")
+    seps = [c for c in s if c in ",. "]
+    if not seps:
+        value = Decimal(s)
+    else:
+        last = seps[-1]
+        tail = s.rsplit(last, 1)[1]
+        if len(set(seps)) > 1:  # 1,234.50 / 1.234,50 / 1 234,50: the last one is the decimal mark
+            if last == " ":
+                return None
+            whole = re.sub(r"[,. ]", "", s.rsplit(last, 1)[0])
+            value = Decimal(f"{whole}.{tail}")
+        elif len(seps) > 1:  # 1,234,567 or 1.234.567: thousands only
+            value = Decimal(re.sub(r"[,. ]", "", s))
+        elif last == " ":
+            value = Decimal(s.replace(" ", ""))
+        elif last == "," and len(tail) == 3:  # 1,234: thousands
+            value = Decimal(s.replace(",", ""))
+        else:  # 12.50, 12,50, 1.234 (a decimal with three places)
+            value = Decimal(s.replace(",", "."))
+    return -value if neg else value
+
+
+def normalize_amount(text: str) -> Decimal | None:
+    """The amount in ``text`` as a Decimal with two places.
+
+    Understands currency marks around the number (¥1,200, RM 9.00, USD 12), both
+    decimal conventions (1,234.50 and 1.234,50), Chinese capital numerals
+    (壹仟贰佰元整) and 万/千 multipliers (1.2万).
+    """
+    if not text:
+        return None
+    t = text.strip().replace("，", ",").replace("．", ".").replace("：", ":")
+    t = _OCR_ZERO_RE.sub(lambda m: "0" * len(m.group(0)), t)  # 9.OO read for 9.00
+    wan = _WAN_RE.search(t)
+    if wan and not re.search(r"[元圆角分]", t[: wan.start()]):
+        mult = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000, "千": 1000}[wan[2]]
+        return (Decimal(wan[1]) * mult).quantize(Decimal("0.01"))
+    m = _NUMBER_RE.search(t)
+    if m:
+        try:
+            value = _parse_number(m.group(0))
+        except InvalidOperation:
+            value = None
+        if value is not None:
+            return value.quantize(Decimal("0.01"))
+    return chinese_capital_amount(t)
+
+
+def find_amounts(text: str) -> list[tuple[int, int, Decimal]]:
+    """Every plain number in ``text`` that could be an amount, as (start, end, value)."""
+    out = []
+    for m in _NUMBER_RE.finditer(text):
+        try:
+            v = _parse_number(m.group(0))
+        except InvalidOperation:
+            continue
+        if v is not None:
+            out.append((m.start(), m.end(), v.quantize(Decimal("0.01"))))
+    return out
+
+
+def format_amount(value: Decimal) -> str:
+    """The vocabulary's amount string: two places, no separators."""
+    return f"{value.quantize(Decimal('0.01')):f}"
+
+
+_CURRENCIES: tuple[tuple[str, str], ...] = (
+    (r"HK\$|HKD", "HKD"),
+    (r"S\$|SGD", "SGD"),
+    (r"US\$|USD|US dollars?", "USD"),
+    (r"人民币|RMB|CNY|¥|￥|元|圆", "CNY"),
+    (r"(?<![A-Z])RM(?![A-Z])|MYR|ringgit", "MYR"),
+    (r"€|EUR|euros?", "EUR"),
+    (r"£|GBP", "GBP"),
+    (r"\$", "USD"),
+)
+
+
+def detect_currency(text: str) -> str | None:
+    """The ISO code of the currency mark in ``text`` (¥ and 元 are read as CNY)."""
+    if not text:
+        return None
+    for pattern, code in _CURRENCIES:
+        if re.search(pattern, text, re.I if code in ("USD", "EUR", "MYR") and "$" not in pattern else 0):
+            return code
+    return None
+
+
+# ---------------------------------------------------------------- identifiers
+
+_CN_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CN_ID_CHECK = "10X98765432"
+
+
+def cn_id_check_char(first17: str) -> str:
+    """The check character (ISO 7064 MOD 11-2) for the first 17 digits of a resident ID."""
+    return _CN_ID_CHECK[sum(int(c) * w for c, w in zip(first17, _CN_ID_WEIGHTS)) % 11]
+
+
+def valid_cn_id(s: str) -> bool:
+    """A Chinese resident ID: 18 characters, a real birth date, and the right check character."""
+    s = normalize_identifier(s)
+    if not re.fullmatch(r"\d{17}[\dX]", s):
+        return False
+    if not _iso(int(s[6:10]), int(s[10:12]), int(s[12:14])):
+        return False
+    return cn_id_check_char(s[:17]) == s[17]
+
+
+def luhn_valid(number: str) -> bool:
+    """Bank card numbers (and many account numbers) end in a Luhn check digit."""
+    digits = re.sub(r"[\s-]", "", number)
+    if not digits.isdigit() or len(digits) < 2:
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def iban_valid(iban: str) -> bool:
+    """IBAN check digits: move the first four characters to the end; mod 97 must be 1."""
+    s = normalize_identifier(iban)
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", s):
+        return False
+    rearranged = s[4:] + s[:4]
+    return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+
+
+def account_check(number: str) -> bool | None:
+    """Whether an account number passes its check digit: IBAN mod-97, card-length Luhn.
+
+    ``None`` when the number has no check digit we know (most domestic account numbers).
+    """
+    s = normalize_identifier(number)
+    if re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]+", s):
+        return iban_valid(s)
+    if s.isdigit() and 15 <= len(s) <= 19:
+        return luhn_valid(s)
+    return None
+
+
+def normalize_identifier(text: str) -> str:
+    """Upper case with spaces (and stray edge punctuation) removed: 'ab 12-3.' -> 'AB12-3'."""
+    s = re.sub(r"\s+", "", text or "").upper()
+    return s.strip(".,:;#|()[]{}'\"")
+
+
+def normalize_name(text: str) -> str:
+    """Names keep their printed form; only runs of spaces and edge punctuation go."""
+    return re.sub(r"\s+", " ", text or "").strip(" .,:;|")

@@ -1,0 +1,79 @@
+"""What the reading stages hand to each other and to the rest of the pipeline.
+
+Boxes are fractions of the page (x0, y0, x1, y1 in 0..1, origin top-left) so they
+can be drawn on any rendering of the page. Confidences are 0..1.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    box: Box
+    confidence: float = 1.0
+    line: int = 0  # index of the text line on the page (OCR line or text-layer line)
+    block: int = 0
+
+
+@dataclass
+class PageText:
+    """One page as read: words with positions, from a text layer or from OCR."""
+
+    page_no: int  # 1-based
+    source: Literal["text_layer", "ocr", "none"]
+    words: list[Word]
+    width: int  # pixels of the clean image (or PDF points for a text layer)
+    height: int
+    lang: str = "eng"  # tesseract language string used, e.g. "eng", "chi_sim", "eng+chi_sim"
+    rotation: int = 0  # degrees the page was turned to read upright (0/90/180/270)
+    skew: float = 0.0  # degrees of deskew applied
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+
+    @property
+    def text(self) -> str:
+        lines: dict[tuple[int, int], list[str]] = {}
+        for w in self.words:
+            lines.setdefault((w.block, w.line), []).append(w.text)
+        return "\n".join(" ".join(ws) for _, ws in sorted(lines.items()))
+
+    @property
+    def mean_confidence(self) -> float:
+        return sum(w.confidence for w in self.words) / len(self.words) if self.words else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "PageText":
+        words = [Word(w["text"], tuple(w["box"]), w["confidence"], w["line"], w["block"]) for w in d["words"]]
+        return cls(**{**d, "words": words})
+
+
+@dataclass
+class ExtractedField:
+    name: str  # a field name from pipeline.vocabulary.FIELDS
+    value: str  # normalised (see pipeline.vocabulary)
+    raw: str  # the text as read
+    confidence: float
+    page_no: int
+    box: Box | None = None
+
+
+@dataclass
+class ReadDocument:
+    """A whole document as the reviewer will see it."""
+
+    doc_type: str  # one of pipeline.vocabulary.DOC_TYPES
+    type_confidence: float
+    low_confidence: bool  # True when the classifier would not commit to a type
+    pages: list[PageText]
+    fields: list[ExtractedField]
+
+    def field(self, name: str) -> ExtractedField | None:
+        best = [f for f in self.fields if f.name == name]
+        return max(best, key=lambda f: f.confidence) if best else None

@@ -1,0 +1,1 @@
+"""Where claims live: object storage for files, a relational database for everything else."""
