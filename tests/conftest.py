@@ -75,11 +75,9 @@ def _truncate_all(url: str) -> None:
     from storage.models import Base
 
     db = Database(url)
-    with db.engine.begin() as conn:
+    with db.engine.begin() as conn:  # TRUNCATE fires no row triggers: the audit guard stays on
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change"))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_change"))
     db.engine.dispose()
 
 

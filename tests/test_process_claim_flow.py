@@ -1,0 +1,75 @@
+"""The Prefect flow prepares every page, quarantines unreadable files, and is idempotent."""
+import pytest
+from sqlalchemy import func, select
+
+from pipeline.settings import get_settings
+from storage.models import Claim, Document, Page
+from tests import files
+from tests.test_intake import fnol, policy
+
+
+@pytest.fixture
+def flow_ctx(ctx, monkeypatch, tmp_path):
+    monkeypatch.setenv("CLAIMS_DATABASE_URL", ctx.settings.db_url)
+    monkeypatch.setenv("CLAIMS_DATA_DIR", str(ctx.settings.data_dir))
+    get_settings.cache_clear()
+    from flows.process_claim import context
+
+    yield context()
+    get_settings.cache_clear()
+
+
+def counts(db):
+    with db.session() as s:
+        return (s.scalar(select(func.count()).select_from(Document)), s.scalar(select(func.count()).select_from(Page)))
+
+
+def test_process_inbox_prepares_pages_and_rerunning_changes_nothing(flow_ctx):
+    from flows.process_claim import process_claim, process_inbox
+
+    ctx = flow_ctx
+    ctx.intake.register_policy(policy())
+    claim = ctx.intake.create_claim(fnol()).claim_number
+    ctx.intake.upload(claim, "claim_form.pdf", files.text_pdf(["CLAIM FORM", "Name: Wei Zhang"], pages=2))
+    ctx.intake.upload(claim, "invoice_scan.pdf", files.scanned_pdf(["INVOICE 77", "Total 1,234.50"]))
+    ctx.intake.upload(claim, "IMG_0001.jpg", files.jpeg(["damage"]))
+
+    process_inbox()
+    assert counts(ctx.db) == (3, 4)
+    with ctx.db.session() as s:
+        pages = s.scalars(select(Page).order_by(Page.document_id, Page.page_no)).all()
+        assert [p.source for p in pages] == ["text_layer", "text_layer", "image", "image"]
+        assert "Wei Zhang" in pages[0].text
+        assert all(ctx.store.exists(p.image_key) for p in pages)
+        assert all(ctx.store.exists(p.words_key) for p in pages if p.source == "text_layer")
+        assert s.scalar(select(Claim.stage)) != "received"
+    objects = sorted(ctx.store.list())
+
+    process_claim(claim)  # a second run on the same claim
+    assert counts(ctx.db) == (3, 4)
+    assert sorted(ctx.store.list()) == objects
+
+
+def test_a_file_that_fails_page_preparation_is_quarantined_and_the_rest_goes_on(flow_ctx):
+    from flows.process_claim import process_claim
+    from pipeline.stages.prepare import summarise
+
+    ctx = flow_ctx
+    ctx.intake.register_policy(policy())
+    claim = ctx.intake.create_claim(fnol()).claim_number
+    # pypdf can open this one (intake lets it through) but it has a page PDFium cannot draw
+    ctx.intake.upload(claim, "claim_form.pdf", files.text_pdf(["CLAIM FORM"]))
+    with ctx.db.session() as s:
+        doc = s.scalar(select(Document))
+        doc_id = doc.id
+    # Simulate a file that intake accepted but turns out unreadable: replace its bytes in a fresh store key
+    bad = files.truncated_pdf()
+    with ctx.db.session() as s:
+        doc = s.get(Document, doc_id)
+        ctx.store.put("raw/broken-copy", bad)
+        doc.object_key = "raw/broken-copy"
+    ctx.intake.upload(claim, "photo.jpg", files.jpeg())
+    process_claim(claim)
+    summary = summarise(ctx, claim)
+    assert summary.pages == 1
+    assert [q[1] for q in summary.quarantined] == ["corrupt_pdf"]
