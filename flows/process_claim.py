@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from pipeline.settings import get_settings
-from pipeline.stages import prepare
+from pipeline.stages import prepare, read
 from pipeline.stages.context import Context
 from storage.models import Claim
 from storage.objects import ObjectStoreError
@@ -55,6 +55,12 @@ def prepare_document(document_id: int) -> int:
 
 
 @stage_task
+def read_claim(claim_number: str) -> dict:
+    r = read.read_claim(context(), claim_number)
+    return r.__dict__
+
+
+@stage_task
 def mark_stage(claim_number: str, stage: str) -> None:
     with context().db.session() as s:
         s.scalar(select(Claim).where(Claim.claim_number == claim_number)).stage = stage
@@ -68,11 +74,13 @@ def process_claim(claim_number: str) -> dict:
     for f in futures:
         f.result()
     mark_stage(claim_number, "prepared")
+    reading = read_claim(claim_number)
+    mark_stage(claim_number, "read")
     summary = prepare.summarise(ctx, claim_number)
     get_run_logger().info("%s: %d documents, %d pages, %d quarantined", claim_number, summary.documents,
                           summary.pages, len(summary.quarantined))
     return {"claim_number": claim_number, "documents": summary.documents, "pages": summary.pages,
-            "quarantined": summary.quarantined}
+            "quarantined": summary.quarantined, "reading": reading}
 
 
 def claims_waiting(ctx: Context) -> list[str]:

@@ -6,7 +6,6 @@ reason and the rest of the claim goes on.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import warnings
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from PIL import Image
 from sqlalchemy import select
 
+from pipeline.reading.engine import image_sha256
 from pipeline.reading.pages import PageError, PreparedPage, prepare_pages
 from pipeline.stages.context import Context
 from storage import audit
@@ -43,13 +43,6 @@ def image_bytes(image: Image.Image) -> tuple[bytes, str, str]:
     return buf.getvalue(), "jpg", "image/jpeg"
 
 
-def pixel_hash(image: Image.Image) -> str:
-    """Hash of the pixels, so the same page inside two different files is read once."""
-    h = hashlib.sha256(f"{image.mode}{image.size}".encode())
-    h.update(image.tobytes())
-    return h.hexdigest()
-
-
 def pdf_metadata(data: bytes) -> dict[str, str]:
     import pypdf
 
@@ -70,7 +63,7 @@ def store_page(ctx: Context, doc: Document, page: PreparedPage) -> Page:
         data, ext, content_type = image_bytes(page.image)
         row.image_key = derived_key(doc.sha256, f"page-{page.page_no:03d}.{ext}")
         ctx.store.put(row.image_key, data, meta, content_type)
-        row.image_sha256 = pixel_hash(page.image)
+        row.image_sha256 = image_sha256(page.image)
     if page.text_layer is not None:
         row.words_key = derived_key(doc.sha256, f"page-{page.page_no:03d}.words.json")
         ctx.store.put(row.words_key, json.dumps(page.text_layer.to_dict(), ensure_ascii=False).encode(), meta,

@@ -1,0 +1,60 @@
+"""Building the ``Dossier`` (what the checklist and fraud stages judge) from the database."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipeline.dossier import Dossier, DossierDocument, QuarantinedFile
+from pipeline.fraud.image_hash import hamming
+from pipeline.reading.types import ExtractedField
+from pipeline.schemas import FirstNotice, PolicyRecord
+from storage.models import Claim, Document, Policy
+
+NEAR_DUPLICATE_BITS = 6  # of 64: re-compression and small crops stay well under this
+
+
+def near_duplicates(session: Session, doc: Document, max_bits: int = NEAR_DUPLICATE_BITS) -> list[str]:
+    """Other claims holding a document whose first page looks the same (perceptual hash)."""
+    if not doc.phash:
+        return []
+    rows = session.execute(select(Document.phash, Claim.claim_number).join(Claim).where(
+        Document.claim_id != doc.claim_id, Document.phash.is_not(None))).all()
+    return sorted({number for phash, number in rows if hamming(phash, doc.phash) <= max_bits})
+
+
+def exact_duplicates(session: Session, doc: Document) -> list[str]:
+    """Other claims holding the very same bytes, whichever was uploaded first."""
+    return sorted(set(session.scalars(select(Claim.claim_number).join(Document).where(
+        Document.sha256 == doc.sha256, Document.claim_id != doc.claim_id))))
+
+
+def _best_fields(doc: Document) -> dict[str, ExtractedField]:
+    best: dict[str, ExtractedField] = {}
+    for f in doc.fields:
+        if f.name not in best or f.confidence > best[f.name].confidence:
+            best[f.name] = ExtractedField(f.name, f.value, f.raw, f.confidence, f.page_no,
+                                          tuple(f.box) if f.box else None)
+    return best
+
+
+def load_dossier(session: Session, claim: Claim) -> Dossier:
+    policy_row = session.scalar(select(Policy).where(Policy.policy_number == claim.policy_number))
+    documents, quarantined = [], []
+    for d in claim.documents:
+        if d.status == "quarantined":
+            quarantined.append(QuarantinedFile(d.original_name, d.quarantine_reason or "", d.quarantine_message or ""))
+            continue
+        if d.read_at is None:
+            continue
+        documents.append(DossierDocument(
+            document_id=str(d.id), file_name=d.original_name, doc_type=d.doc_type or "other",
+            type_confidence=d.type_confidence or 0.0, low_confidence=bool(d.low_confidence),
+            fields=_best_fields(d), sha256=d.sha256, phash=d.phash,
+            pdf_metadata={k: str(v) for k, v in (d.pdf_metadata or {}).items()},
+            duplicate_of=(same := exact_duplicates(session, d)),
+            near_duplicate_of=[n for n in near_duplicates(session, d) if n not in same],
+            rotation=d.pages[0].rotation or 0 if d.pages else 0))
+    return Dossier(claim_number=claim.claim_number, fnol=FirstNotice.model_validate(claim.fnol),
+                   policy=PolicyRecord.model_validate(policy_row.record) if policy_row else None,
+                   documents=documents, received_at=claim.acknowledged_at or claim.created_at,
+                   quarantined=quarantined)
