@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-osd
-                 poppler-utils fonts-dejavu-core fonts-noto-cjk chromium chromium-driver)
+                 poppler-utils fonts-dejavu-core fonts-noto-cjk fonts-wqy-microhei chromium chromium-driver)
 PY=${PYTHON:-python3}
 
 missing=()
