@@ -1,6 +1,7 @@
 from alembic import context
 from storage.db import make_engine
 from storage.models import Base
+import storage.review_models  # noqa: F401  (the review tables join the same metadata)
 
 config = context.config
 target_metadata = Base.metadata
