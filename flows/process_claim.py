@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from pipeline.settings import get_settings
-from pipeline.stages import prepare, read
+from pipeline.stages import check, prepare, read, route, score
 from pipeline.stages.context import Context
 from storage.models import Claim
 from storage.objects import ObjectStoreError
@@ -61,6 +61,21 @@ def read_claim(claim_number: str) -> dict:
 
 
 @stage_task
+def check_claim(claim_number: str) -> dict:
+    return check.check_claim(context(), claim_number).__dict__
+
+
+@stage_task
+def score_claim(claim_number: str) -> dict:
+    return score.score_claim(context(), claim_number).__dict__
+
+
+@stage_task
+def route_claim(claim_number: str) -> dict:
+    return route.route_claim(context(), claim_number)
+
+
+@stage_task
 def mark_stage(claim_number: str, stage: str) -> None:
     with context().db.session() as s:
         s.scalar(select(Claim).where(Claim.claim_number == claim_number)).stage = stage
@@ -76,11 +91,16 @@ def process_claim(claim_number: str) -> dict:
     mark_stage(claim_number, "prepared")
     reading = read_claim(claim_number)
     mark_stage(claim_number, "read")
+    checklist = check_claim(claim_number)
+    mark_stage(claim_number, "checked")
+    risk = score_claim(claim_number)
+    mark_stage(claim_number, "scored")
+    routing = route_claim(claim_number)  # sets the stage to "routed"
     summary = prepare.summarise(ctx, claim_number)
     get_run_logger().info("%s: %d documents, %d pages, %d quarantined", claim_number, summary.documents,
                           summary.pages, len(summary.quarantined))
     return {"claim_number": claim_number, "documents": summary.documents, "pages": summary.pages,
-            "quarantined": summary.quarantined, "reading": reading}
+            "quarantined": summary.quarantined, "reading": reading, "checklist": checklist, "risk": risk, "routing": routing}
 
 
 def claims_waiting(ctx: Context) -> list[str]:

@@ -1,26 +1,29 @@
 """How operations run the pipeline: ``claims serve`` serves the flows on their schedules.
 
 ``prefect.serve`` registers one deployment per flow with the Prefect API and runs
-their scheduled runs in this process. Point ``PREFECT_API_URL`` at a Prefect server
-(``prefect server start``, UI at http://127.0.0.1:4200) to watch the runs there.
+their scheduled runs in this process: ``process_inbox`` every few minutes, deadline
+escalation every 15 minutes, fraud-model retraining on the cron in config/fraud.yaml.
+Point ``PREFECT_API_URL`` at a Prefect server (``prefect server start``, UI at
+http://127.0.0.1:4200) to watch the runs there.
 """
 from __future__ import annotations
 
 from datetime import timedelta
-from importlib import import_module
 
 from prefect import serve
 
-# (module, flow attribute, deployment name, interval) - maintenance flows join as they exist
-SCHEDULE: list[tuple[str, str, str, timedelta]] = [
-    ("flows.process_claim", "process_inbox", "process-inbox", timedelta(minutes=5)),
-]
 
+def deployments(inbox_interval: timedelta) -> list:
+    from flows.escalate import escalate_queue_deadlines
+    from flows.process_claim import process_inbox
+    from flows.retrain_fraud import retrain_fraud
+    from pipeline.fraud.config import load_fraud_config
 
-def deployments(inbox_interval: timedelta):
-    for module, attr, name, interval in SCHEDULE:
-        flow = getattr(import_module(module), attr)
-        yield flow.to_deployment(name=name, interval=inbox_interval if attr == "process_inbox" else interval)
+    return [
+        process_inbox.to_deployment(name="process-inbox", interval=inbox_interval),
+        escalate_queue_deadlines.to_deployment(name="escalate-every-15-min", interval=timedelta(minutes=15)),
+        retrain_fraud.to_deployment(name="retrain-fraud", cron=load_fraud_config().retraining.cron),
+    ]
 
 
 def serve_all(inbox_interval_minutes: int = 5) -> None:

@@ -3,8 +3,16 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
+
+# Prefect reads its settings once, on first import, and hands them to its temporary
+# server: these must be set before anything imports prefect.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no route to the telemetry host
+if len(sys.argv) > 1 and sys.argv[1] in ("demo", "process"):
+    # one-off runs from a terminal: run logs stay in the Prefect UI, the summary on screen
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 import typer
 from rich.console import Console
@@ -119,6 +127,27 @@ def api(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     uvicorn.run(create_app(), host=host, port=port)
 
+
+@app.command()
+def web(host: str = "127.0.0.1", port: int = typer.Option(8080, help="Port of the reviewer's desk")) -> None:
+    """Serve the reviewer's desk (queues, dossiers, decisions) in the browser."""
+    from pipeline.web.app import serve_web
+
+    serve_web(host, port)
+
+
+def _mount() -> None:
+    """Commands that live beside the code they drive."""
+    from pipeline.fraud.cli import app as fraud_app
+    from pipeline.reading.cli import read
+    from pipeline.reading.train_classifier import main as train_classifier
+
+    app.command("read")(read)
+    app.command("train-classifier")(train_classifier)
+    app.add_typer(fraud_app, name="fraud", help="Fraud risk models: score a table, train, list the registry.")
+
+
+_mount()
 
 if __name__ == "__main__":
     app()

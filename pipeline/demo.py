@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.intake.dossiers import import_dossier
@@ -69,12 +70,81 @@ def run_demo(console: Console, count: int, seed: int, out: Path) -> None:
 
     console.print("[bold]4. Summary[/]")
     table = Table(show_lines=False)
-    for col in ("claim", "dossier", "status", "docs", "pages", "quarantined"):
+    for col in ("claim", "dossier", "docs", "pages", "acceptance", "risk", "queue"):
         table.add_column(col)
-    for number, name in numbers:
-        st = claim_status(ctx, number)
-        q = [f"{d['file']}: {d['quarantine_reason']}" for d in st["documents"] if d["status"] == "quarantined"]
-        table.add_row(number, name, st["status"] + (f" ({st['status_reason'][:40]})" if st["status_reason"] else ""),
-                      str(len(st["documents"])), str(sum(d["pages"] for d in st["documents"])), "\n".join(q) or "-")
+    statuses = [claim_status(ctx, number) for number, _ in numbers]
+    for (number, name), st in zip(numbers, statuses):
+        risk = st["risk"] or {}
+        queue = st["queue"] or {}
+        table.add_row(number, name, str(len(st["documents"])), str(sum(d["pages"] for d in st["documents"])),
+                      st["status"], str(risk.get("score", "-")), queue.get("queue", "-"))
     console.print(table)
+    for st in statuses:
+        print_claim(console, ctx, st)
+    print_queues(console, ctx)
     console.print(f"done in {time.perf_counter() - t0:.0f}s")
+
+
+STATUS_MARK = {"satisfied": "[green]ok[/]", "missing": "[red]missing[/]", "invalid": "[red]invalid[/]",
+               "needs_person": "[yellow]needs person[/]", "passed": "[green]ok[/]", "failed": "[red]failed[/]"}
+
+
+def print_claim(console: Console, ctx: Context, st: dict) -> None:
+    """One claim as a reviewer would first see it: documents, checklist, notice, risk, queue."""
+    lang = st["language"]
+    console.rule(f"[bold]{st['claim_number']}[/] {st['line_of_business']}/{st['incident_type']} ({lang}), "
+                 f"claimed {st['claimed_amount']}")
+    for d in st["documents"]:
+        if d["status"] == "quarantined":
+            console.print(f"  [red]quarantined[/] {escape(d['file'])}: {escape('[' + d['quarantine_reason'] + ']')} "
+                          f"{escape(d['quarantine_message'])}")
+            continue
+        conf = f"{d['type_confidence']:.2f}" if d["type_confidence"] is not None else "-"
+        low = " [yellow](low confidence)[/]" if d["low_confidence"] else ""
+        fields = ", ".join(f"{f['name']}={f['value']} ({f['confidence']:.2f})" for f in d["fields"]) or "no fields"
+        console.print(f"  {d['file']} -> [cyan]{d['doc_type']}[/] {conf}{low}: {fields}", highlight=False)
+    if st["checklist"]:
+        console.print(f"  checklist {st['checklist_version']}:")
+        for item in st["checklist"]:
+            if item["code"].startswith("check:") and item["status"] == "passed":
+                continue
+            reasons = "; ".join(r.get(f"message_{lang}") or r.get("message_en", "") for r in item["reasons"])
+            console.print(f"    {STATUS_MARK.get(item['status'], item['status'])} {item['name']}"
+                          + (f" - {reasons}" if reasons else ""), highlight=False)
+    console.print(f"  acceptance: [bold]{st['status']}[/]" + (f" ({st['status_reason']})" if st["status_reason"] else ""))
+    notice = _latest_notice(ctx, st["claim_number"])
+    if notice is not None:
+        console.print(f"  notice to the customer ({notice.kind}): [italic]{notice.subject}[/]")
+        for line in notice.body.splitlines():
+            console.print(f"    | {line}", highlight=False, markup=False)
+    if st["risk"]:
+        r = st["risk"]
+        console.print(f"  risk {r['score']}/100 (p={r['probability']:.3f}, {r['model_version']}): "
+                      + "; ".join(r["reasons"][:3]), highlight=False)
+    if st["queue"]:
+        q = st["queue"]
+        console.print(f"  queue: [bold]{q['queue']}[/] by rule {q['rule']}, due {q['deadline_at']:%Y-%m-%d %H:%M} UTC")
+
+
+def _latest_notice(ctx: Context, claim_number: str):
+    from sqlalchemy import select
+
+    from storage.models import Claim, OutboxMessage
+
+    with ctx.db.session() as s:
+        return s.scalars(select(OutboxMessage).join(Claim, Claim.id == OutboxMessage.claim_id)
+                         .where(Claim.claim_number == claim_number,
+                                OutboxMessage.kind.in_(("missing_materials", "not_accepted")))
+                         .order_by(OutboxMessage.id.desc())).first()
+
+
+def print_queues(console: Console, ctx: Context) -> None:
+    from pipeline.routing.config import cached_config
+    from pipeline.routing.report import desk_instructions, format_queues
+    from pipeline.web.users import seed_users
+
+    console.rule("[bold]Review queues[/]")
+    with ctx.db.session() as s:
+        seed_users(s)
+        console.print(format_queues(s, cached_config(ctx.settings.config_dir)), highlight=False, markup=False)
+    console.print(desk_instructions())

@@ -96,7 +96,11 @@ def check_upload(data: bytes, file_name: str, max_bytes: int, max_pages: int,
 
 
 def _check_pdf(data: bytes, max_pages: int) -> UploadCheck:
+    import logging
+
     import pypdf
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a broken file is reported once, by us
 
     media_type = "application/pdf"
     try:
