@@ -40,13 +40,14 @@ _MONTH_RE = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # Patterns tried in order; each yields (year, month, day) or (a, b, year) to disambiguate.
-_ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
-_CN = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]?")
-_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d])")
-_D_MON_Y = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?[\s\-/.,]*(" + _MONTH_RE + r")(?![a-z])[\s\-/.,]*(\d{4}|\d{2})(?!\d)", re.I)
-_MON_D_Y = re.compile(r"(?<![a-z])(" + _MONTH_RE + r")(?![a-z])[\s\-/.]*(\d{1,2})(?:st|nd|rd|th)?[\s,\-/.]+(\d{4}|\d{2})(?!\d)", re.I)
-_Y_MON_D = re.compile(r"(?<!\d)(\d{4})[\s\-/.]*(" + _MONTH_RE + r")(?![a-z])[\s\-/.]*(\d{1,2})(?!\d)", re.I)
+_ISO = re.compile(r"(?<!\d)(\d{4})[ \t]*[-/.][ \t]*(\d{1,2})[ \t]*[-/.][ \t]*(\d{1,2})(?!\d)")
+_CN = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})[ \t]*年[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})[ \t]*月[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})[ \t]*[日号]?")
+_NUMERIC = re.compile(r"(?<![A-Za-z\d.\-/])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[.\-/]\d)")
+_D_MON_Y = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?[ \t\-/.,]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.,]*(\d{4}|\d{2})(?!\d)", re.I)
+_MON_D_Y = re.compile(r"(?<![a-z])(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?:st|nd|rd|th)?[ \t,\-/.]+(\d{4}|\d{2})(?!\d)", re.I)
+_Y_MON_D = re.compile(r"(?<!\d)(\d{4})[ \t\-/.]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?!\d)", re.I)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+_COMPACT_DMY = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])((?:19|20)\d{2})(?!\d)")
 
 
 def _cn_small_number(s: str) -> int:
@@ -81,6 +82,8 @@ def _match_to_iso(kind: str, m: re.Match[str], prefer: Prefer) -> str | None:
         return _iso(_cn_small_number(m[1]), _cn_small_number(m[2]), _cn_small_number(m[3]))
     if kind == "compact":
         return _iso(int(m[1]), int(m[2]), int(m[3]))
+    if kind == "compact_dmy":  # 25032018, as some tills print it
+        return _iso(int(m[3]), int(m[2]), int(m[1]))
     if kind == "d_mon_y":
         return _iso(_year(m[3]), _month(m[2]), int(m[1]))
     if kind == "mon_d_y":
@@ -115,6 +118,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("y_mon_d", _Y_MON_D),
     ("numeric", _NUMERIC),
     ("compact", _COMPACT),
+    ("compact_dmy", _COMPACT_DMY),
 )
 
 
@@ -131,6 +135,38 @@ def find_dates(text: str, prefer: Prefer = "DMY") -> list[tuple[int, int, str]]:
                 found.append((m.start(), m.end(), iso))
                 taken.append((m.start(), m.end()))
     return sorted(found)
+
+
+def infer_date_order(text: str, default: Prefer = "DMY") -> Prefer:
+    """Whether a document writes day or month first, from the dates that settle it.
+
+    A 25/12/2018 anywhere on the page says DMY, a 12/25/2018 says MDY; with no such
+    witness, signs of the country decide (see ``_DMY_PLACE_RE``), otherwise ``default``.
+    """
+    votes = {"DMY": 0, "MDY": 0}
+    for m in _NUMERIC.finditer(text):
+        a, b, y = int(m[1]), int(m[3]), _year(m[4])
+        if not 1950 <= y <= date.today().year + 1 or (m.start() and text[m.start() - 1].isalpha()):
+            continue  # product codes like HD03-04-06 or CK 11-22-31 are not dates
+        if a > 12 >= b and _iso(y, b, a):
+            votes["DMY"] += 1
+        elif b > 12 >= a and _iso(y, a, b):
+            votes["MDY"] += 1
+    if votes["DMY"] != votes["MDY"]:
+        return max(votes, key=votes.get)  # type: ignore[arg-type]
+    if _DMY_PLACE_RE.search(text):
+        return "DMY"
+    dollars = len(re.findall(r"(?<![A-Z])\$ ?\d", text))
+    if _US_PLACE_RE.search(text) or dollars >= 2:
+        return "MDY"
+    return default
+
+
+# Where a document comes from, when no date settles the order: a UK postcode, pounds or
+# Malaysian ringgit say day first; a US "CA 90210" or "(555) 123-4567", or several
+# dollar amounts, say month first. (One "$" alone is too often an OCR slip.)
+_DMY_PLACE_RE = re.compile(r"£|GBP|\bRM ?\d|\bMYR\b|\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")
+_US_PLACE_RE = re.compile(r"US\$|\bUSD\b|\b[A-Z]{2} \d{5}(?:-\d{4})?\b|\(\d{3}\) ?\d{3}-\d{4}")
 
 
 def normalize_date(text: str, prefer: Prefer = "DMY") -> str | None:
@@ -248,6 +284,7 @@ def normalize_amount(text: str) -> Decimal | None:
         return None
     t = text.strip().replace("，", ",").replace("．", ".").replace("：", ":")
     t = _OCR_ZERO_RE.sub(lambda m: "0" * len(m.group(0)), t)  # 9.OO read for 9.00
+    t, _ = _join_split_decimals(t)  # 64. 15 read for 64.15
     wan = _WAN_RE.search(t)
     if wan and not re.search(r"[元圆角分]", t[: wan.start()]):
         mult = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000, "千": 1000}[wan[2]]
@@ -263,16 +300,36 @@ def normalize_amount(text: str) -> Decimal | None:
     return chinese_capital_amount(t)
 
 
+_SPLIT_DECIMAL_RE = re.compile(r"(?<=\d)([.,]) (?=\d{2}(?!\d))|(?<=\d) ([.,])(?=\d{2}(?!\d))")
+
+
+def _join_split_decimals(text: str) -> tuple[str, list[int]]:
+    """OCR reads '64.15' as '64. 15' or '64 .15': drop that space, remembering where each character came from."""
+    out, where, last = [], [], 0
+    for m in _SPLIT_DECIMAL_RE.finditer(text):
+        keep = m[1] or m[2]
+        out.append(text[last : m.start()])
+        where.extend(range(last, m.start()))
+        out.append(keep)
+        where.append(m.start() + m.group(0).index(keep))
+        last = m.end()
+    out.append(text[last:])
+    where.extend(range(last, len(text)))
+    where.append(len(text))
+    return "".join(out), where
+
+
 def find_amounts(text: str) -> list[tuple[int, int, Decimal]]:
-    """Every plain number in ``text`` that could be an amount, as (start, end, value)."""
+    """Every plain number in ``text`` that could be an amount, as (start, end, value) in ``text``."""
     out = []
-    for m in _NUMBER_RE.finditer(text):
+    joined, where = _join_split_decimals(_OCR_ZERO_RE.sub(lambda m: "0" * len(m.group(0)), text))
+    for m in _NUMBER_RE.finditer(joined):
         try:
             v = _parse_number(m.group(0))
         except InvalidOperation:
             continue
         if v is not None:
-            out.append((m.start(), m.end(), v.quantize(Decimal("0.01"))))
+            out.append((where[m.start()], where[m.end() - 1] + 1, v.quantize(Decimal("0.01"))))
     return out
 
 
@@ -283,7 +340,7 @@ def format_amount(value: Decimal) -> str:
 
 _CURRENCIES: tuple[tuple[str, str], ...] = (
     (r"HK\$|HKD", "HKD"),
-    (r"S\$|SGD", "SGD"),
+    (r"(?<![A-Z])S\$|SGD", "SGD"),
     (r"US\$|USD|US dollars?", "USD"),
     (r"人民币|RMB|CNY|¥|￥|元|圆", "CNY"),
     (r"(?<![A-Z])RM(?![A-Z])|MYR|ringgit", "MYR"),
@@ -367,5 +424,18 @@ def normalize_identifier(text: str) -> str:
 
 
 def normalize_name(text: str) -> str:
-    """Names keep their printed form; only runs of spaces and edge punctuation go."""
-    return re.sub(r"\s+", " ", text or "").strip(" .,:;|")
+    """Names keep their printed form; runs of spaces and marks at either end go ('周建华，' -> '周建华')."""
+    s = re.sub(r"\s+", " ", text or "").strip()
+    word = r"A-Za-z0-9\u00c0-\u024f\u3400-\u9fff"
+    return re.sub(rf"^[^{word}]+|[^{word}.)]+$|(?<=[{word}])\s*\.+$", "", s).strip()
+
+
+def currency_from_place(text: str) -> str | None:
+    """The currency a document's place implies when no amount carries a mark."""
+    if re.search(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b", text):  # UK postcode
+        return "GBP"
+    if re.search(r"\b[A-Z]{2} \d{5}(?:-\d{4})?\b|\(\d{3}\) ?\d{3}-\d{4}", text):  # US state + ZIP, phone
+        return "USD"
+    if re.search(r"[\u4e00-\u9fff]{2}(?:省|市|区|县)", text):
+        return "CNY"
+    return None

@@ -20,6 +20,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 
+import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -79,7 +80,7 @@ def prepare_pages(data: bytes, media_type: str, dpi: int = 200, max_pages: int =
 
 
 def _open_pdf(data: bytes) -> pdfium.PdfDocument:
-    if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+    if b"%PDF" not in data[:1024]:
         raise PageError("corrupt_pdf", "The file does not start like a PDF.")
     try:
         return pdfium.PdfDocument(data)
@@ -89,14 +90,17 @@ def _open_pdf(data: bytes) -> pdfium.PdfDocument:
             raise PageError("encrypted_pdf", "The PDF is protected by a password and cannot be opened.") from exc
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise PageError("encrypted_pdf", "The PDF uses an unsupported security handler.") from exc
-        if code in (pdfium_c.FPDF_ERR_SUCCESS, None) and _looks_like_pdf_without_pages(data):
+        if _has_no_pages(data):
             raise PageError("empty_pdf", "The PDF has no pages.") from exc
         raise PageError("corrupt_pdf", f"The PDF cannot be opened ({exc}).") from exc
 
 
-def _looks_like_pdf_without_pages(data: bytes) -> bool:
-    # PDFium reports "success" with zero pages for a well-formed PDF that has none.
-    return b"/Pages" in data and b"%%EOF" in data[-2048:]
+def _has_no_pages(data: bytes) -> bool:
+    """PDFium refuses a well-formed PDF with zero pages as if it were broken; pypdf tells them apart."""
+    try:
+        return len(pypdf.PdfReader(io.BytesIO(data)).pages) == 0
+    except Exception:  # pypdf raises many types on broken files; broken is the answer then
+        return False
 
 
 def _prepare_pdf(data: bytes, dpi: int, max_pages: int) -> list[PreparedPage]:
@@ -126,7 +130,7 @@ def _prepare_pdf_page(page: pdfium.PdfPage, page_no: int, dpi: int) -> PreparedP
 
     t0 = time.perf_counter()
     scale = (PREVIEW_DPI if text_layer is not None else dpi) / 72.0
-    image = page.render(scale=scale).to_pil()
+    image = page.render(scale=scale, rev_byteorder=True).to_pil()
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     timings["render"] = time.perf_counter() - t0

@@ -1,0 +1,413 @@
+"""Make a page image easy for tesseract: upright, straight, flat, clean, with good contrast.
+
+Each step is a pure function on a numpy image (grey ``uint8`` or RGB) so it can be tested
+and reused alone. ``clean_page`` applies only the steps a page needs: every step costs
+time on the way to tesseract, and the reading stage must stay within 15% of bare
+tesseract's speed, so the checks that decide are cheap measurements on a small copy.
+
+Rotation is expressed as the degrees the image is turned *clockwise* to read upright
+(tesseract OSD's ``Rotate`` value): a page photographed lying on its left side needs 90.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import pytesseract
+from PIL import Image
+
+# Sizes of the small copies the decisions are taken on (long side, pixels).
+ANALYSIS_SIDE = 1000
+QUAD_SIDE = 600
+MIN_FLAT_SIDE = 1800  # a flattened photo smaller than this is enlarged so tesseract sees its print
+
+MAX_SKEW = 10.0  # degrees searched either way
+MIN_SKEW = 0.3  # below this the page is left alone: resampling costs more than it helps
+VERTICAL_TEXT_RATIO = 2.0  # closing down the image leaves this many times fewer pieces: lines run up the page
+NOISE_FRACTION = 0.002  # share of the page that is isolated specks before we median-filter
+DARK_PAPER = 100  # median grey below which the "paper" is a dark card with light print
+LOW_CONTRAST_SPREAD = 120  # grey levels between paper and ink below which we stretch
+UNEVEN_BACKGROUND = 40  # grey levels the paper varies across the page before we binarise adaptively
+OSD_SIDE = 1400  # OSD reads a copy this size: as sure as full size, in half the time
+OSD_MIN_CONFIDENCE = 2.0  # tesseract OSD orientation confidence we trust
+
+
+@dataclass
+class Orientation:
+    rotation: int  # degrees clockwise to turn the image upright
+    script: str | None  # tesseract's script name ("Latin", "Han", ...) when OSD ran
+    confidence: float  # OSD's orientation confidence, or the OCR confidence gap of the fallback
+    method: str  # "osd" or "ocr_confidence"
+
+
+@dataclass
+class CleanResult:
+    image: Image.Image  # grey ("L") page, ready for OCR and for storage
+    rotation: int = 0
+    skew: float = 0.0  # degrees of skew removed (positive: the text rose to the right)
+    perspective_corrected: bool = False
+    steps: list[str] = field(default_factory=list)  # what was applied, in order
+    timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def to_grey(image: Image.Image | np.ndarray) -> np.ndarray:
+    arr = np.asarray(image)
+    if arr.ndim == 2:
+        return arr if arr.dtype == np.uint8 else arr.astype(np.uint8)
+    if arr.shape[2] == 4:
+        arr = arr[:, :, :3]
+    return cv2.cvtColor(np.ascontiguousarray(arr), cv2.COLOR_RGB2GRAY)
+
+
+def _small(grey: np.ndarray, side: int, rough: bool = False) -> tuple[np.ndarray, float]:
+    """A copy whose long side is at most ``side``, and the factor it was shrunk by.
+
+    Area averaging keeps thin strokes for the layout measurements; ``rough`` (nearest
+    pixel, ten times faster) is enough for brightness statistics.
+    """
+    scale = min(1.0, side / max(grey.shape[:2]))
+    if scale >= 1.0:
+        return grey, 1.0
+    size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
+    return cv2.resize(grey, size, interpolation=cv2.INTER_NEAREST if rough else cv2.INTER_AREA), scale
+
+
+def _ink(grey: np.ndarray) -> np.ndarray:
+    """Boolean mask of dark marks (Otsu), the raw material of every layout measurement."""
+    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return mask > 0
+
+
+# --------------------------------------------------------------------------- orientation
+
+
+def rotate(image: np.ndarray, degrees: int) -> np.ndarray:
+    """Turn the image clockwise by a multiple of 90 degrees (lossless)."""
+    degrees %= 360
+    if degrees == 0:
+        return image
+    code = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}[degrees]
+    return cv2.rotate(image, code)
+
+
+def text_runs_vertically(grey: np.ndarray) -> bool:
+    """True when the text lines run up/down the image: the page lies on its side.
+
+    Closing the ink with a short bar along the lines' direction joins the characters of
+    a line into one piece; across the lines it joins almost nothing. So whichever
+    direction leaves far fewer pieces is the direction the text runs. This holds for
+    Chinese too, whose square characters sit on a grid and fool projection profiles.
+    Cheap (a small copy, two closings) and spares a full OCR pass on sideways pages.
+    """
+    small, _ = _small(grey, ANALYSIS_SIDE)
+    mask = _ink(small).astype(np.uint8)
+    if mask.mean() < 0.002 or mask.mean() > 0.5:  # blank, or no paper found
+        return False
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    marks = np.zeros(n, bool)
+    marks[1:] = stats[1:, 4] >= 5  # specks of scanner dust would count the same both ways
+    mask = marks[labels].astype(np.uint8)
+    sizes = np.maximum(stats[1:, 2], stats[1:, 3])[marks[1:]]
+    if len(sizes) < 20:
+        return False
+    k = max(2, int(round(float(np.median(sizes)) * 0.6)))  # a little over a character gap
+    across = cv2.connectedComponents(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, k), np.uint8)))[0] - 1
+    down = cv2.connectedComponents(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((k, 1), np.uint8)))[0] - 1
+    return down * VERTICAL_TEXT_RATIO < across
+
+
+def detect_orientation(grey: np.ndarray, lang: str = "eng", fallback: tuple[int, ...] = (0, 180)) -> Orientation:
+    """Which way up the page is: tesseract OSD, or OCR confidence when OSD cannot tell.
+
+    OSD needs a few dozen characters; on sparse pages (an ID card, a photo caption) it
+    fails or is unsure. Then a central crop is OCR'd at each ``fallback`` rotation and the
+    one tesseract is most confident about wins.
+    """
+    small, _ = _small(grey, OSD_SIDE)
+    script = None
+    try:
+        osd = pytesseract.image_to_osd(small, output_type=pytesseract.Output.DICT, config="--psm 0")
+        script = osd.get("script")
+        if float(osd["orientation_conf"]) >= OSD_MIN_CONFIDENCE:
+            return Orientation(int(osd["rotate"]) % 360, script, float(osd["orientation_conf"]), "osd")
+    except pytesseract.TesseractError:
+        pass
+    scores = {r: _ocr_confidence(rotate(small, r), lang) for r in fallback}
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    gap = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0)
+    return Orientation(ranked[0][0], script, gap, "ocr_confidence")
+
+
+def _ocr_confidence(grey: np.ndarray, lang: str) -> float:
+    """Mean word confidence (0..1) x share of the text that is real words, on a crop."""
+    h, w = grey.shape[:2]
+    crop = grey[h // 6: h - h // 6, w // 10: w - w // 10] if min(h, w) > 600 else grey
+    data = pytesseract.image_to_data(crop, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)
+    confs = [float(c) for c, t in zip(data["conf"], data["text"]) if str(t).strip() and float(c) >= 0]
+    if not confs:
+        return 0.0
+    return (sum(confs) / len(confs) / 100.0) * min(1.0, len(confs) / 10.0)
+
+
+# --------------------------------------------------------------------------- skew
+
+
+def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW) -> float:
+    """Skew in degrees (positive: lines rise to the right) by projection-profile search.
+
+    Ink pixel coordinates are projected at each trial angle; the angle at which text
+    lines pile up into the sharpest profile is the skew. Points, not images, are
+    rotated, so the search costs a few tens of milliseconds.
+    """
+    small, _ = _small(grey, ANALYSIS_SIDE)
+    mask = _ink(small)
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 200 or mask.mean() > 0.5:  # blank, or no paper found
+        return 0.0
+    if len(xs) > 40000:
+        pick = np.random.default_rng(0).choice(len(xs), 40000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    xs = xs.astype(np.float64) - small.shape[1] / 2
+    ys = ys.astype(np.float64) - small.shape[0] / 2
+
+    def score(deg: float) -> float:
+        t = np.deg2rad(deg)
+        proj = ys * np.cos(t) + xs * np.sin(t)  # undo a rise of ``deg`` to the right
+        hist = np.bincount((proj - proj.min()).astype(np.int64)).astype(np.float64)
+        return float(np.square(np.diff(hist)).sum())
+
+    coarse = np.arange(-max_angle, max_angle + 1e-9, 1.0)
+    best = max(coarse, key=score)
+    fine = np.arange(best - 1.0, best + 1.0 + 1e-9, 0.1)
+    return round(float(max(fine, key=score)), 2)
+
+
+def deskew(image: np.ndarray, angle: float) -> np.ndarray:
+    """Rotate by ``angle`` degrees (positive: counter-clockwise) about the centre, white fill."""
+    if abs(angle) < 1e-3:
+        return image
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+    border = 255 if image.ndim == 2 else (255, 255, 255)
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=border)
+
+
+# --------------------------------------------------------------------------- perspective
+
+
+def looks_like_photo(image: np.ndarray) -> bool:
+    """A photo of a document shows a background around the paper; a scan is paper to the edge.
+
+    The outer band of a scan is near-white paper (or a uniform scanner lid); a photo's
+    band is darker than the middle of the page or varies in colour and brightness.
+    """
+    arr = np.asarray(image)
+    small, _ = _small(arr if arr.ndim == 2 else arr[:, :, :3], 400, rough=True)
+    h, w = small.shape[:2]
+    b = max(2, min(h, w) // 25)
+    band = np.concatenate([small[:b].reshape(-1, *small.shape[2:]), small[-b:].reshape(-1, *small.shape[2:]),
+                           small[:, :b].reshape(-1, *small.shape[2:]), small[:, -b:].reshape(-1, *small.shape[2:])])
+    centre = small[h // 4: 3 * h // 4, w // 4: 3 * w // 4]
+    band_grey = band.mean(axis=-1) if band.ndim == 2 else band
+    centre_paper = np.percentile(centre if centre.ndim == 2 else centre.mean(axis=-1), 90)
+    darker = centre_paper - np.median(band_grey) > 40
+    textured = band_grey.std() > 35
+    coloured = band.ndim == 2 and float(np.abs(band - band.mean(axis=1, keepdims=True)).mean()) > 12
+    return bool(darker or textured or coloured)
+
+
+def find_document_quad(image: np.ndarray, min_area: float = 0.2, max_area: float = 0.97) -> np.ndarray | None:
+    """Corners (tl, tr, br, bl; full-size pixels) of the paper in a photo, or None when unsure.
+
+    The paper is the brightest large region (or the darkest, for a dark card on a light
+    table): Otsu on a blurred small copy separates it from the background, or failing
+    that the strongest edges outline it; the largest outline is simplified to a polygon and must come out
+    as a convex four-corner shape that fills its own outline and covers 20-97% of the
+    frame. Anything else (a scan, a close-up, a cluttered table) returns None.
+    """
+    grey = to_grey(image)
+    small, scale = _small(grey, QUAD_SIDE)
+    blur = cv2.GaussianBlur(small, (5, 5), 0)
+    area_total = small.shape[0] * small.shape[1]
+    candidates = []
+    _, bright = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    candidates.append(bright)
+    candidates.append(cv2.morphologyEx(255 - bright, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)))  # a dark card on a light table
+    edges = cv2.dilate(cv2.Canny(cv2.GaussianBlur(small, (9, 9), 0), 30, 90), np.ones((3, 3), np.uint8))
+    candidates.append(edges)
+    for mask in candidates:
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for c in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+            area = cv2.contourArea(c)
+            if not (min_area * area_total <= area <= max_area * area_total):
+                continue
+            hull = cv2.convexHull(c)
+            approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+            if len(approx) != 4 or not cv2.isContourConvex(approx):
+                continue
+            if cv2.contourArea(approx) > 0 and area / cv2.contourArea(approx) < 0.85:
+                continue
+            quad = _order_corners(approx.reshape(4, 2).astype(np.float32) / scale)
+            if _min_corner_angle(quad) < 45:
+                continue
+            return quad
+    return None
+
+
+def _order_corners(pts: np.ndarray) -> np.ndarray:
+    s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]], dtype=np.float32)
+
+
+def _min_corner_angle(quad: np.ndarray) -> float:
+    angles = []
+    for i in range(4):
+        a, b, c = quad[i - 1], quad[i], quad[(i + 1) % 4]
+        v1, v2 = a - b, c - b
+        cos = float(np.dot(v1, v2) / (np.linalg.norm(v1) * np.linalg.norm(v2) + 1e-9))
+        angles.append(np.degrees(np.arccos(np.clip(cos, -1, 1))))
+    return min(angles)
+
+
+def _enlarge(image: np.ndarray, side: int) -> np.ndarray:
+    scale = side / max(image.shape[:2])
+    return cv2.resize(image, (round(image.shape[1] * scale), round(image.shape[0] * scale)),
+                      interpolation=cv2.INTER_CUBIC)
+
+
+def correct_perspective(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Warp the four corners to an upright rectangle as long as the quad's longer sides."""
+    tl, tr, br, bl = quad
+    width = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    flat = cv2.warpPerspective(image, m, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    trim = max(1, min(width, height) // 200)  # the corners are found on a small copy: drop the sliver of table
+    return flat[trim:height - trim, trim:width - trim]
+
+
+# --------------------------------------------------------------------------- pixels
+
+
+def noise_level(grey: np.ndarray) -> float:
+    """Share of the page covered by isolated specks (dark dots a 3x3 median removes)."""
+    mask = _ink(grey).astype(np.uint8)
+    opened = cv2.medianBlur(mask * 255, 3) > 0
+    return float((mask.astype(bool) & ~opened).mean())
+
+
+def denoise(grey: np.ndarray) -> np.ndarray:
+    """Remove salt-and-pepper specks; a 3x3 median keeps strokes of 200 DPI text intact."""
+    return cv2.medianBlur(grey, 3)
+
+
+def paper_and_ink(grey: np.ndarray) -> tuple[float, float]:
+    small, _ = _small(grey, ANALYSIS_SIDE, rough=True)
+    return float(np.percentile(small, 90)), float(np.percentile(small, 1))
+
+
+def background_unevenness(grey: np.ndarray) -> float:
+    """Grey levels the paper varies across the page (shadows, a phone's vignetting)."""
+    small, _ = _small(grey, 200, rough=True)
+    background = cv2.dilate(small, np.ones((15, 15), np.uint8))  # ink removed: the paper's own brightness
+    return float(np.percentile(background, 95) - np.percentile(background, 5))
+
+
+def normalise_contrast(grey: np.ndarray) -> np.ndarray:
+    """Flatten uneven lighting (divide by the blurred paper) and stretch ink to black, paper to white."""
+    small, scale = _small(grey, 400, rough=True)
+    k = max(3, int(min(small.shape) / 20) | 1)
+    background_small = cv2.medianBlur(cv2.dilate(small, np.ones((k, k), np.uint8)), k)
+    background = cv2.resize(background_small, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(grey, np.maximum(background, 1), scale=255)
+    lo, hi = np.percentile(_small(flat, ANALYSIS_SIDE, rough=True)[0], (0.5, 99))
+    if hi - lo < 1:
+        return flat
+    stretched = (flat.astype(np.float32) - lo) * (255.0 / (hi - lo))
+    return np.clip(stretched, 0, 255).astype(np.uint8)
+
+
+def binarise(grey: np.ndarray, block: int | None = None, c: int = 15) -> np.ndarray:
+    """Adaptive (local mean) threshold: ink black, paper white, even under a shadow."""
+    if block is None:
+        block = max(15, (min(grey.shape[:2]) // 40) | 1)
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, c)
+
+
+# --------------------------------------------------------------------------- the whole page
+
+
+def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
+               orientation: bool = True) -> CleanResult:
+    """Apply what the page needs, in the order that makes each next step reliable.
+
+    ``kind_hint``: "photo" or "scan" when the caller knows; otherwise decided from the
+    border. Photos: paper found and flattened (small cards enlarged, dark cards
+    inverted), lighting evened, binarised. Scans: only the steps their measurements ask
+    for. Pages whose lines run vertically are turned with OSD here (``orientation=False``
+    skips that check); a page upside down is caught later by its weak OCR reading
+    (``ocr.ocr_page``'s second look).
+    """
+    timings: dict[str, float] = {}
+    steps: list[str] = []
+
+    def timed(name: str, fn, *args):
+        t0 = time.perf_counter()
+        out = fn(*args)
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
+        return out
+
+    arr = np.asarray(image)
+    photo = kind_hint == "photo" or (kind_hint is None and timed("classify", looks_like_photo, arr))
+    perspective = False
+    if photo:
+        quad = timed("perspective", find_document_quad, arr)
+        if quad is not None:
+            arr = timed("perspective", correct_perspective, arr, quad)
+            perspective = True
+            steps.append("perspective")
+            if max(arr.shape[:2]) < MIN_FLAT_SIDE:  # a card far from the lens: its print is tiny
+                arr = timed("perspective", _enlarge, arr, MIN_FLAT_SIDE)
+                steps.append("enlarge")
+    grey = timed("grey", to_grey, arr)
+
+    # One small copy serves every measurement; skew and specks barely change its statistics.
+    small = timed("analysis_copy", lambda: _small(grey, ANALYSIS_SIDE)[0])
+    rotation = 0
+    if orientation and timed("orientation", text_runs_vertically, small):
+        found = timed("osd", detect_orientation, grey, "eng", (90, 270))
+        rotation = found.rotation
+        grey, small = rotate(grey, rotation), rotate(small, rotation)
+        steps.append(f"rotate_{rotation}")
+    skew = timed("deskew", estimate_skew, small)
+    if abs(skew) >= MIN_SKEW:
+        grey = timed("deskew", deskew, grey, skew)
+        steps.append("deskew")
+    else:
+        skew = 0.0
+
+    if timed("denoise", noise_level, grey) > NOISE_FRACTION:
+        grey = timed("denoise", denoise, grey)
+        steps.append("denoise")
+
+    if float(np.median(small)) < DARK_PAPER:  # light print on a dark card: make it dark on light
+        grey, small = 255 - grey, 255 - small
+        steps.append("invert")
+    paper, ink = timed("contrast", paper_and_ink, small)
+    uneven = timed("contrast", background_unevenness, small)
+    if photo or uneven > UNEVEN_BACKGROUND or paper - ink < LOW_CONTRAST_SPREAD:
+        grey = timed("contrast", normalise_contrast, grey)
+        steps.append("contrast")
+        if photo or uneven > UNEVEN_BACKGROUND:
+            grey = timed("binarise", binarise, grey)
+            steps.append("binarise")
+
+    return CleanResult(Image.fromarray(grey), rotation, skew, perspective, steps, timings)

@@ -1,0 +1,119 @@
+"""Read the pages of a claim: text layers as they are, every other page cleaned and OCR'd.
+
+Pages are read in parallel, one worker per core. Workers are threads: the time goes to
+tesseract subprocesses and to OpenCV, both of which run outside the GIL, so threads
+keep every core busy without copying page images into other processes (measured with
+``benchmarks/ocr_speed.py``). Each tesseract is held to one OpenMP thread
+(``OMP_THREAD_LIMIT=1``): several multi-threaded tesseracts on the same cores fight and
+run many times slower; OpenCV is held to one thread for the same reason.
+
+A page whose image (pixels) was read before is looked up in ``cache`` by its SHA-256
+and not read again; the caller keeps the cache between claims.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+import cv2
+from PIL import Image
+
+from pipeline.reading.cleanup import clean_page
+from pipeline.reading.ocr import ocr_page
+from pipeline.reading.pages import PreparedPage
+from pipeline.reading.types import PageText
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+cv2.setNumThreads(1)  # pages are the unit of parallelism; OpenCV's own threads would only contend
+
+
+@dataclass
+class ReadPage:
+    """One page as read, with what the lead stores beside it.
+
+    ``text.timings`` holds seconds per stage: ``render``/``decode``/``text_layer`` (from
+    preparation), ``hash``, ``cleanup``, ``osd``, ``language``, ``ocr`` (and ``ocr_retry``
+    when a weak first reading was read again). ``clean_image`` is the upright image OCR
+    read (the rendering for a text-layer page); None when the page came from the cache.
+    """
+
+    text: PageText
+    clean_image: Image.Image | None
+    image_sha256: str
+    from_cache: bool = False
+
+
+def image_sha256(image: Image.Image) -> str:
+    """Hash of the pixels (mode and size included): the same page in another file hashes alike."""
+    h = hashlib.sha256(f"{image.mode}:{image.width}x{image.height}:".encode())
+    h.update(image.tobytes())
+    return h.hexdigest()
+
+
+def read_pages(pages: list[PreparedPage], workers: int | None = None,
+               cache: dict[str, PageText] | None = None) -> list[ReadPage]:
+    """Read every page, in page order; new OCR results are added to ``cache``.
+
+    Pages with the same pixels within one call are read once, too.
+    """
+    if not pages:
+        return []
+    workers = max(1, min(workers or os.cpu_count() or 1, len(pages)))
+    known = cache if cache is not None else {}
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="read-page") as pool:
+        hashed = list(pool.map(_hash, pages))
+        first_of: dict[str, int] = {}
+        for i, (page, (digest, _)) in enumerate(zip(pages, hashed)):
+            if page.text_layer is None and digest not in known:
+                first_of.setdefault(digest, i)
+        fresh = dict(zip(first_of.values(), pool.map(lambda i: read_page(pages[i], known, hashed[i]),
+                                                     first_of.values())))
+    for r in fresh.values():
+        known[r.image_sha256] = r.text
+    results = []
+    for i, page in enumerate(pages):
+        if i in fresh:
+            results.append(fresh[i])
+        else:  # a text layer, or pixels read before (earlier claim or earlier in this one)
+            results.append(read_page(page, known, hashed[i]))
+    return results
+
+
+def _hash(page: PreparedPage) -> tuple[str, float]:
+    t0 = time.perf_counter()
+    digest = image_sha256(page.image) if page.image is not None else ""
+    return digest, time.perf_counter() - t0
+
+
+def read_page(page: PreparedPage, cache: dict[str, PageText] | None = None,
+              hashed: tuple[str, float] | None = None) -> ReadPage:
+    """Read one prepared page (see ``read_pages``); ``hashed`` is its (sha256, seconds) if known."""
+    if page.image is None and page.text_layer is None:
+        raise ValueError(f"page {page.page_no} has neither an image nor a text layer")
+    digest, hash_s = hashed or _hash(page)
+
+    if page.text_layer is not None:
+        text = replace(page.text_layer, timings={**page.text_layer.timings, **page.timings, "hash": hash_s})
+        return ReadPage(text, page.image, digest)
+
+    if cache is not None and digest in cache:
+        hit = cache[digest]
+        text = replace(hit, page_no=page.page_no, timings={**page.timings, "hash": hash_s, "cache": 0.0})
+        return ReadPage(text, None, digest, from_cache=True)
+
+    cleaned = clean_page(page.image)
+    text = ocr_page(cleaned.image, page_no=page.page_no)
+    clean_image = cleaned.image
+    if text.rotation:  # the OCR's second look turned the page: keep the image upright too
+        clean_image = clean_image.rotate(-text.rotation, expand=True)
+    rotation = (cleaned.rotation + text.rotation) % 360
+
+    clean_s = sum(v for k, v in cleaned.timings.items() if k != "osd")
+    timings = {**page.timings, "hash": hash_s, "cleanup": clean_s,
+               "osd": cleaned.timings.get("osd", 0.0) + text.timings.get("osd", 0.0)}
+    timings.update({k: v for k, v in text.timings.items() if k != "osd"})
+    text = replace(text, rotation=rotation, skew=cleaned.skew, timings=timings)
+    return ReadPage(text, clean_image, digest)

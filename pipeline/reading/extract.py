@@ -1,0 +1,728 @@
+"""Finding a document's key fields on its pages: labels first, patterns second, position last.
+
+A claims document prints most values next to a label ("Policy No: P-123", "合计 ¥1,200").
+So the reader works in three passes, from the most to the least trustworthy:
+
+1. **Label**: find the printed labels of config/fields/labels.yaml with a spaCy Matcher
+   (case-insensitive; longer English words tolerate one OCR slip), and read the value to
+   the label's right on the same line, else on the line below.
+2. **Pattern**: values that identify themselves (a resident ID with a valid check
+   character, a VIN, a Chinese plate, a Luhn-valid card number, a date) found anywhere.
+3. **Position**: the issuer is the letterhead at the top of the first page; a receipt's
+   total is the largest amount in its lower part.
+
+Each field's confidence is the pass's trust times the OCR confidence of the value's words,
+so a value read off a clean text layer by its label scores near 1, and a guess scores
+low. The box is the union of the value's words on the page.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import spacy
+import yaml
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from pipeline.reading.normalize import (
+    account_check,
+    chinese_capital_amount,
+    currency_from_place,
+    detect_currency,
+    find_amounts,
+    Prefer,
+    find_dates,
+    format_amount,
+    infer_date_order,
+    normalize_identifier,
+    normalize_name,
+    valid_cn_id,
+)
+from pipeline.reading.types import Box, ExtractedField, PageText, Word
+from pipeline.vocabulary import DOC_TYPES, FIELDS
+
+LABELS_PATH = Path(__file__).resolve().parents[2] / "config" / "fields" / "labels.yaml"
+
+# How much each way of finding a value is trusted (before OCR confidence).
+TRUST = {
+    "label_right": 0.95,
+    "label_below": 0.85,
+    "pattern": 0.75,
+    "position": 0.55,
+}
+AVOID = "_avoid"  # pseudo-field of phrases that must not count as labels ("SUB TOTAL")
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+@dataclass
+class Row:
+    """A visual line of a page: words sharing a baseline band, left to right.
+
+    ``text`` joins the words (no space between two CJK characters) and ``spans`` gives
+    each word's (start, end) in ``text``, so a character span maps back to words and boxes.
+    """
+
+    page_no: int
+    index: int
+    words: list[Word]
+    text: str
+    spans: list[tuple[int, int]]
+
+    @property
+    def top(self) -> float:
+        return min(w.box[1] for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.box[3] for w in self.words)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(w.box[3] - w.box[1] for w in self.words)
+
+    def words_in(self, start: int, end: int) -> list[int]:
+        return [i for i, (s, e) in enumerate(self.spans) if s < end and start < e]
+
+    def box_of(self, start: int, end: int) -> Box | None:
+        idx = self.words_in(start, end)
+        return union_box([self.words[i].box for i in idx]) if idx else None
+
+    def confidence_of(self, start: int, end: int) -> float:
+        idx = self.words_in(start, end)
+        return min((self.words[i].confidence for i in idx), default=0.0)
+
+
+def union_box(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
+
+
+def page_rows(page: PageText) -> list[Row]:
+    """Group a page's words into visual lines by vertical overlap.
+
+    OCR and text layers number lines differently (and a two-column form splits one visual
+    line into two blocks); grouping by position makes "to the right of the label" mean
+    the same for both.
+    """
+    words = [w for w in page.words if w.text.strip()]
+    words.sort(key=lambda w: ((w.box[1] + w.box[3]) / 2, w.box[0]))
+    bands: list[list[Word]] = []
+    for w in words:
+        cy, h = (w.box[1] + w.box[3]) / 2, w.box[3] - w.box[1]
+        placed = False
+        for band in reversed(bands[-3:]):
+            top = statistics.median(b.box[1] for b in band)
+            bottom = statistics.median(b.box[3] for b in band)
+            bh = bottom - top
+            if top <= cy <= bottom and abs(h - bh) < 1.5 * max(h, bh):
+                band.append(w)
+                placed = True
+                break
+        if not placed:
+            bands.append([w])
+    rows = []
+    for band in bands:
+        band.sort(key=lambda w: w.box[0])
+        text, spans = "", []
+        for w in band:
+            t = w.text.strip()
+            if text and not (_is_cjk(text[-1]) and _is_cjk(t[0])):
+                text += " "
+            spans.append((len(text), len(text) + len(t)))
+            text += t
+        rows.append(Row(page.page_no, len(rows), band, text, spans))
+    return rows
+
+
+# ----------------------------------------------------------------------------- labels
+
+_TOKEN_RE = re.compile(r"[\u3400-\u9fff]|[A-Za-z]+|\d+|[^\sA-Za-z\d\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str
+    priority: dict[str, int]
+
+
+@dataclass
+class LabelHit:
+    field: str
+    phrase: str
+    row: Row
+    start: int  # character span of the label in row.text
+    end: int
+    priority: int
+
+
+@lru_cache(maxsize=4)
+def load_label_config(path: str = str(LABELS_PATH)) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        config = yaml.safe_load(fh)
+    if not isinstance(config, dict) or "fields" not in config:
+        raise ValueError(f"{path}: expected a mapping with 'fields'")
+    return config
+
+
+def field_specs(path: str = str(LABELS_PATH)) -> dict[str, FieldSpec]:
+    config = load_label_config(path)
+    return {
+        name: FieldSpec(name, spec["kind"], {k.lower(): int(v) for k, v in (spec.get("priority") or {}).items()})
+        for name, spec in config["fields"].items()
+    }
+
+
+def _label_pattern(phrase: str) -> list[dict[str, Any]]:
+    pattern = []
+    for tok in _TOKEN_RE.findall(phrase.lower()):
+        if tok.isalpha() and tok.isascii() and len(tok) >= 5:
+            pattern.append({"LOWER": {"FUZZY1": tok}})
+        else:
+            pattern.append({"LOWER": tok})
+    return pattern
+
+
+@lru_cache(maxsize=4)
+def _label_matcher(path: str = str(LABELS_PATH)) -> tuple[Matcher, dict[int, tuple[str, str]]]:
+    """One spaCy Matcher for every label phrase of every field; match id -> (field, phrase)."""
+    nlp = spacy.blank("en")
+    matcher = Matcher(nlp.vocab)
+    keys: dict[int, tuple[str, str]] = {}
+    config = load_label_config(path)
+    for name, spec in config["fields"].items():
+        for group, owner in (("labels", name), ("avoid", AVOID)):
+            for lang_phrases in (spec.get(group) or {}).values():
+                for phrase in lang_phrases:
+                    key = f"{owner}|{phrase.lower()}"
+                    matcher.add(key, [_label_pattern(phrase)])
+                    keys[nlp.vocab.strings[key]] = (owner, phrase.lower())
+    return matcher, keys
+
+
+_VOCAB = spacy.blank("en").vocab
+
+
+def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
+    """A spaCy Doc of the page's rows; token i -> (position in ``rows``, char start, char end)."""
+    words, where = [], []
+    for i, r in enumerate(rows):
+        for m in _TOKEN_RE.finditer(r.text):
+            words.append(m.group(0))
+            where.append((i, m.start(), m.end()))
+        words.append("\n")  # a label never runs across lines
+        where.append((i, len(r.text), len(r.text)))
+    return Doc(_VOCAB, words=words), where
+
+
+def _stands_as_label(row: Row, start: int, end: int) -> bool:
+    """A label begins its line or a column (a gap before it), or ends with a colon.
+
+    "Patient: Mary Jones" is a label; "...examined the above patient, who..." and
+    "Confirmation of Bank Details" are running text that happens to contain one.
+    """
+    first = row.words_in(start, end)
+    if first:
+        word_start, word_end = row.spans[first[0]][0], row.spans[first[-1]][1]
+        if row.text[word_start:start].strip("*#•·"):
+            return False  # "一、被保险人信息": the label is the tail of another word
+        if end < word_end and "\u3400" <= row.text[end] <= "\u9fff":
+            return False  # "诊断证明书", "患者因...入院": the head of a longer word
+    if row.text[end:].lstrip(" ").startswith((":", "：")) or not row.text[:start].strip(" *#"):
+        return True
+    before = [i for i, (s, e) in enumerate(row.spans) if e <= start]
+    if not before or not first:
+        return True
+    gap = row.words[first[0]].box[0] - row.words[before[-1]].box[2]
+    return gap > 1.5 * row.height
+
+
+def find_labels(rows: list[Row]) -> list[LabelHit]:
+    """Every field label on the page; where labels overlap the longest wins.
+
+    A phrase inside running text (not at a line or column start, no colon) is no label.
+    """
+    if not rows:
+        return []
+    matcher, keys = _label_matcher()
+    specs = field_specs()
+    doc, where = _row_doc(rows)
+    matches = matcher(doc)
+    spans = filter_spans([doc[s:e] for _, s, e in matches])
+    by_span: dict[tuple[int, int], list[int]] = {}
+    for match_id, s, e in matches:
+        by_span.setdefault((s, e), []).append(match_id)
+    hits = []
+    for span in spans:
+        row_i, c0, _ = where[span.start]
+        _, _, c1 = where[span.end - 1]
+        for match_id in by_span[(span.start, span.end)]:
+            owner, phrase = keys[match_id]
+            if owner == AVOID:
+                continue
+            if not _stands_as_label(rows[row_i], c0, c1):
+                continue
+            prio = specs[owner].priority.get(phrase, 1)
+            hits.append(LabelHit(owner, phrase, rows[row_i], c0, c1, prio))
+    return hits
+
+
+# ----------------------------------------------------------------------------- values
+
+
+@dataclass
+class Candidate:
+    field: str
+    value: str
+    raw: str
+    row: Row
+    start: int
+    end: int
+    method: str
+    priority: int = 1
+    bonus: float = 1.0  # checksum passed (>1) or failed (<1)
+
+    @property
+    def confidence(self) -> float:
+        ocr = self.row.confidence_of(self.start, self.end)
+        return round(min(1.0, TRUST[self.method] * self.bonus) * (0.5 + 0.5 * ocr), 3)
+
+    def to_field(self) -> ExtractedField:
+        return ExtractedField(
+            self.field, self.value, self.raw, self.confidence, self.row.page_no, self.row.box_of(self.start, self.end)
+        )
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a parser knows about the whole document."""
+
+    date_order: Prefer = "DMY"
+
+
+# A parser reads a value from text starting at ``offset``: -> (value, start, end) or None.
+Parser = Callable[[str, int, Context], "tuple[str, int, int] | None"]
+
+_SKIP_RE = re.compile(r"[\s:：;.\-#=|/]*")
+_CN_PLATE_RE = re.compile(
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z]\s*[·•.\-]?\s*[A-Z0-9]{5,6}"
+)
+_PLATE_RE = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9 \-]*\d)(?=[A-Z0-9 \-]*[A-Z])[A-Z0-9]{1,4}[ \-]?[A-Z0-9]{2,5}(?![A-Z0-9])")
+_VIN_RE = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
+_CN_ID_RE = re.compile(r"(?<!\d)\d{6}\s?\d{8}\s?\d{3}[\dXx](?![\dA-Za-z])")
+_IDENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]|[A-Za-z0-9]")
+_IBAN_RE = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])")
+_DIGIT_GROUPS_RE = re.compile(r"(?:[A-Z]{2}\d{2}[ ]?)?\d{2,6}(?:[ \-]\d{2,6}){1,6}")
+
+
+def _parse_date(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
+    dates = find_dates(text[offset:], ctx.date_order)
+    if not dates or dates[0][0] > 40:
+        return None
+    s, e, iso = dates[0]
+    return iso, offset + s, offset + e
+
+
+def _parse_amount(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
+    """The amount a label announces: the last money-looking number in the value text.
+
+    Receipts print "TOTAL  RM  9.00" or "TOTAL 2 items 18.00": numbers with cents are
+    preferred, and a trailing one over a leading one; a label followed by a long run of
+    numbers (more than three: a table row) gives its first.
+    """
+    rest = text[offset:]
+    amounts = [
+        (s, e, v)
+        for s, e, v in find_amounts(rest)
+        if not re.match(r"\s*%", rest[e:]) and v >= 0 and not _inside_date(rest, s, e)
+    ]
+    if not amounts:  # 壹仟贰佰元整: an amount only in capital numerals
+        cap = chinese_capital_amount(rest)
+        if cap is not None:
+            m = re.search(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整]+", rest)
+            return format_amount(cap), offset + m.start(), offset + m.end()
+        return None
+    with_cents = [a for a in amounts if re.search(r"[.,]\d{2}$", rest[a[0] : a[1]])]
+    s, e, v = (with_cents or amounts)[-1] if len(amounts) <= 3 else (with_cents or amounts)[0]
+    return format_amount(v), offset + s, offset + e
+
+
+def _inside_date(text: str, s: int, e: int) -> bool:
+    return any(ds <= s and e <= de for ds, de, _ in find_dates(text))
+
+
+def _parse_identifier(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
+    rest = text[offset:]
+    m = _SKIP_RE.match(rest)
+    pos = m.end() if m else 0
+    iban = _IBAN_RE.match(rest.upper(), pos)  # GB82 WEST 1234 5698 7654 32
+    if iban:
+        return normalize_identifier(iban.group(0)), offset + iban.start(), offset + iban.end()
+    groups = _DIGIT_GROUPS_RE.match(rest, pos)  # 6222 0212 3456 7890: one number in groups
+    if groups:
+        return normalize_identifier(groups.group(0)), offset + groups.start(), offset + groups.end()
+    m = _IDENT_RE.match(rest, pos)
+    if not m or not any(c.isdigit() for c in m.group(0)) or len(m.group(0)) < 3:
+        return None
+    return normalize_identifier(m.group(0)), offset + m.start(), offset + m.end()
+
+
+def _parse_cn_id(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
+    m = _CN_ID_RE.search(text, offset)
+    if m and m.start() - offset <= 8:
+        return normalize_identifier(m.group(0)), m.start(), m.end()
+    return _parse_identifier(text, offset, ctx)
+
+
+def _parse_plate(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
+    rest = text[offset:].upper()
+    m = _CN_PLATE_RE.search(rest) or _PLATE_RE.search(rest)
+    if not m or m.start() > 8:
+        return None
+    return re.sub(r"[\s·•.\-]", "", m.group(0)), offset + m.start(), offset + m.end()
+
+
+def _parse_vin(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
+    rest = text[offset:].upper()
+    m = _VIN_RE.search(rest.replace("O", "0").replace("Q", "0").replace("I", "1"))
+    if not m or m.start() > 8:
+        return None
+    return m.group(0), offset + m.start(), offset + m.end()
+
+
+def _parse_currency(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
+    rest = text[offset:]
+    code = detect_currency(rest)
+    if not code:
+        return None
+    return code, offset, len(text)
+
+
+def _parse_text(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
+    m = _SKIP_RE.match(text, offset)
+    start = m.end() if m else offset
+    value = normalize_name(text[start:])
+    if len(value) < 2 or not any(c.isalpha() for c in value):
+        return None
+    return value, start, start + len(text[start:].rstrip(" .,:;|"))
+
+
+PARSERS: dict[str, Parser] = {
+    "date": _parse_date,
+    "amount": _parse_amount,
+    "identifier": _parse_identifier,
+    "plate": _parse_plate,
+    "vin": _parse_vin,
+    "currency": _parse_currency,
+    "text": _parse_text,
+}
+
+
+def _parser_for(field: str, kind: str) -> Parser:
+    return _parse_cn_id if field == "id_number" else PARSERS[kind]
+
+
+def _value_end(row: Row, start: int, labels_on_row: list[LabelHit], kind: str) -> int:
+    """Where a value that begins at ``start`` ends: at the next label, or for free text at a wide gap.
+
+    Amounts and dates find their own extent; "TOTAL INCL. GST@6%      RM 42.90" must
+    not be cut at the gap after "@6%".
+    """
+    end = len(row.text)
+    for h in labels_on_row:
+        if h.start >= start:
+            end = min(end, h.start)
+    if kind in ("amount", "date", "currency"):
+        return end
+    idx = [i for i, (s, e) in enumerate(row.spans) if e > start and s < end]
+    gap_limit = max(0.08, 4 * row.height)
+    for a, b in zip(idx, idx[1:]):
+        # the label's colon may sit far from the value; only cut once a value word is seen
+        if row.spans[a][1] > start + 1 and row.words[b].box[0] - row.words[a].box[2] > gap_limit:
+            if row.text[start : row.spans[a][1]].strip(" :：;#.-"):
+                end = min(end, row.spans[a][1])
+                break
+    return end
+
+
+def _candidates_from_label(
+    hit: LabelHit, kind: str, rows: list[Row], labels: list[LabelHit], ctx: Context
+) -> list[Candidate]:
+    parse = _parser_for(hit.field, kind)
+    out = []
+    row = hit.row
+    on_row = [h for h in labels if h.row is row and h is not hit]
+    end = _value_end(row, hit.end, on_row, kind)
+    got = parse(row.text[:end], hit.end, ctx)
+    if got:
+        value, s, e = got
+        out.append(Candidate(hit.field, value, row.text[s:e], row, s, e, "label_right", hit.priority))
+        return out
+    # the line below: the words under the label, left of the next label on the label's line
+    label_box = row.box_of(hit.start, hit.end)
+    right_limit = min((row.box_of(h.start, h.end)[0] for h in on_row if h.start >= hit.end), default=1.01)
+    below = [r for r in rows if r.index in (row.index + 1, row.index + 2) and r.top - row.bottom < 3 * row.height]
+    for r in below[:2]:
+        xs = [
+            i for i, w in enumerate(r.words)
+            if w.box[2] > label_box[0] - 0.02 and w.box[0] < min(label_box[2] + 0.25, right_limit)
+        ]
+        if not xs:
+            continue
+        start = r.spans[xs[0]][0]
+        on_r = [h for h in labels if h.row is r]
+        if any(h.start <= start < h.end for h in on_r):
+            break  # the line below starts with a label of its own: a new field
+        end = _value_end(r, start, on_r, kind)
+        beyond = [s for (s, _), w in zip(r.spans, r.words) if s > start and w.box[0] >= right_limit]
+        end = min([end, *[s - 1 for s in beyond]])
+        got = parse(r.text[:end], start, ctx)
+        if got:
+            value, s, e = got
+            out.append(Candidate(hit.field, value, r.text[s:e], r, s, e, "label_below", hit.priority))
+            break
+    return out
+
+
+# ----------------------------------------------------------------------------- fallbacks
+
+
+def _pattern_candidates(field: str, rows: list[Row]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for r in rows:
+        text = r.text
+        if field == "id_number":
+            for m in _CN_ID_RE.finditer(text):
+                v = normalize_identifier(m.group(0))
+                if valid_cn_id(v):
+                    out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern", bonus=1.3))
+        elif field == "vin":
+            up = text.upper()
+            for m in _VIN_RE.finditer(up):
+                if any(c.isalpha() for c in m.group(0)) and any(c.isdigit() for c in m.group(0)):
+                    out.append(Candidate(field, m.group(0), m.group(0), r, m.start(), m.end(), "pattern"))
+        elif field == "vehicle_plate":
+            for m in _CN_PLATE_RE.finditer(text.upper()):
+                v = re.sub(r"[\s·•.\-]", "", m.group(0))
+                out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern"))
+        elif field == "account_number":
+            for m in _DIGIT_GROUPS_RE.finditer(text):
+                v = normalize_identifier(m.group(0)).replace("-", "")
+                if account_check(v):
+                    out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern"))
+        elif field == "currency":
+            code = detect_currency(text)
+            if code:
+                out.append(Candidate(field, code, text, r, 0, len(text), "pattern", bonus=0.9))
+    return out
+
+
+_REG_NO_RE = re.compile(
+    r"\s*[\(\[]?\s*(?:co\.?\s*(?:no|reg)\.?\s*:?\s*|company\s+no\.?\s*:?\s*)?[a-z]{0,3}\d{4,}[\w\-]*\s*[\)\]]?\s*$", re.I
+)
+_LEADING_JUNK_RE = re.compile(r"^[#*]\w*\s+(?=[A-Za-z\u3400-\u9fff])")  # '#000002 BAIFU (M) SDN BHD'
+
+
+_ADDRESS_RE = re.compile(
+    r"\b(?:road|rd|street|st|avenue|ave|lane|drive|way|place|tel|fax|phone|e-?mail|www|jalan|jln)\b\.?|"
+    r"地址|电话|传真|\d+号"
+)
+
+
+def _clean_org_name(text: str) -> str:
+    """'99 SPEED MART S/B (519537-X)' -> '99 SPEED MART S/B': registration numbers are not the name.
+
+    A logo's initials read with the name go too: 'NR Norwich Royal Infirmary'.
+    """
+    text = re.sub(r"\s+", " ", text).strip(" :;|,")
+    text = _REG_NO_RE.sub("", text)
+    text = _LEADING_JUNK_RE.sub("", text).strip(" :;|,")
+    first, _, rest = text.partition(" ")
+    initials = "".join(w[0] for w in rest.replace("&", " ").split()[:3] if w[0].isalpha()).upper()
+    if rest and first.isalpha() and first.isupper() and len(first) <= 3 and initials.startswith(first):
+        text = rest
+    return text
+
+
+def _merge_rows(a: Row, b: Row) -> Row:
+    words = a.words + b.words
+    text = a.text + " " + b.text
+    spans = a.spans + [(s + len(a.text) + 1, e + len(a.text) + 1) for s, e in b.spans]
+    return Row(a.page_no, a.index, words, text, spans)
+
+
+def _has_word(low: str, words: list[str]) -> bool:
+    return any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", low) for w in words)
+
+
+def _issuer_candidates(rows: list[Row], cfg: dict[str, Any], labels: list[LabelHit]) -> list[Candidate]:
+    """The letterhead: the first lines of page 1 that look like an organisation's name.
+
+    A line with an organisation word (SDN BHD, Hospital, 医院) near the top wins over the
+    very first line (often the owner's name or a logo's text). A name broken over two
+    lines ("POPULAR BOOK" / "CO. (M) SDN BHD", "HOME MASTER HARDWARE &" / "ELECTRICAL")
+    is joined.
+    """
+    titles = [t.lower() for t in cfg.get("titles", [])]
+    org_words = [s.lower() for s in cfg.get("organisation_words", [])]
+    first_page = min(x.page_no for x in rows)
+    page_rows_ = [r for r in rows if r.page_no == first_page]
+    median_h = statistics.median(r.height for r in page_rows_)
+    labelled = {id(h.row) for h in labels}
+    top_rows = [r for r in page_rows_ if r.top < 0.5 and id(r) not in labelled][:8]
+    scored = []
+    for rank, r in enumerate(top_rows):
+        text = _clean_org_name(r.text)
+        low = text.lower()
+        letters = sum(c.isalpha() for c in text)
+        digits = sum(c.isdigit() for c in text)
+        if letters < 3 or digits > letters or low.strip(" -") in titles:
+            continue
+        score = 1.0 - 0.08 * rank
+        if _has_word(low, org_words):
+            score += 0.6
+        if any(low.startswith(t) or low.endswith(t) for t in titles):
+            score -= 0.6
+        if ":" in text or "：" in text or "@" in text:
+            score -= 0.5
+        if _ADDRESS_RE.search(low):
+            score -= 0.6
+        if r.height >= 1.2 * median_h:  # letterheads print the name large
+            score += 0.3
+        scored.append((score, rank, r))
+    if not scored:
+        return []
+    score, rank, row = max(scored, key=lambda t: (t[0], -t[1]))
+    text = _clean_org_name(row.text)
+    words_before_org = re.split(r"(?i)\b(?:co\.|sdn|bhd|s/b|\(m\))", text)[0].split()
+    if rank > 0 and len(words_before_org) == 0:  # "CO. (M) SDN BHD": the name began a line above
+        row = _merge_rows(top_rows[rank - 1], row)
+    elif text.endswith("&") and rank + 1 < len(top_rows):  # "HOME MASTER HARDWARE &"
+        row = _merge_rows(row, top_rows[rank + 1])
+    value = _clean_org_name(row.text)
+    cand = Candidate("issuer", value, row.text, row, 0, len(row.text), "position", 0, bonus=max(0.3, min(1.0, score)))
+    return [cand]
+
+
+def _largest_amount(rows: list[Row], skip_words: list[str]) -> list[Candidate]:
+    """A receipt's total when no label was read: the largest amount with cents low on the page."""
+    best: Candidate | None = None
+    best_v = Decimal(-1)
+    for r in rows:
+        if r.top < 0.3 or any(w in r.text.lower() for w in skip_words):
+            continue
+        for s, e, v in find_amounts(r.text):
+            raw = r.text[s:e]
+            if not re.search(r"[.,]\d{2}$", raw) or _inside_date(r.text, s, e) or v > Decimal("1000000"):
+                continue
+            if v > best_v:
+                best_v, best = v, Candidate("total_amount", format_amount(v), raw, r, s, e, "position", 0)
+    return [best] if best else []
+
+
+def _first_date(field: str, rows: list[Row], ctx: Context) -> list[Candidate]:
+    for r in rows:
+        for s, e, iso in find_dates(r.text, ctx.date_order):
+            if 1990 <= int(iso[:4]) <= date.today().year + 1:  # not a product code like 11-22-31
+                return [Candidate(field, iso, r.text[s:e], r, s, e, "position", 0)]
+    return []
+
+
+# ----------------------------------------------------------------------------- the reader
+
+
+def _first_row_matching(rows: list[Row], phrases: list[str]) -> int:
+    """Index of the first row containing one of ``phrases`` (case-insensitive); past the end if none."""
+    for r in rows:
+        low = r.text.lower()
+        if any(p in low for p in phrases):
+            return r.index
+    return len(rows) + 10**6
+
+
+def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None = None) -> list[ExtractedField]:
+    """The key fields of ``doc_type`` (pipeline.vocabulary.FIELDS) found on ``pages``.
+
+    At most one reading per field: the most trusted candidate. A field that is not
+    found is left out rather than guessed. ``lang_hint`` ("en"/"zh") is only used to
+    pick a currency when the page prints an amount without a currency mark.
+    """
+    if doc_type not in DOC_TYPES:
+        raise ValueError(f"unknown document type {doc_type!r}; expected one of {', '.join(DOC_TYPES)}")
+    wanted = FIELDS[doc_type]
+    if not wanted:
+        return []
+    cfg = load_label_config()
+    specs = field_specs()
+    rows: list[Row] = []
+    labels: list[LabelHit] = []
+    for page in pages:
+        page_r = page_rows(page)
+        offset = len(rows)
+        for r in page_r:
+            r.index += offset
+        rows.extend(page_r)
+        labels.extend(find_labels(page_r))
+
+    ctx = Context(date_order=infer_date_order("\n".join(r.text for r in rows)))
+    found: list[ExtractedField] = []
+    for name in wanted:
+        spec = specs[name]
+        field_cfg = cfg["fields"][name]
+        section_start = _first_row_matching(rows, field_cfg.get("sections_after", []))
+        cands: list[Candidate] = []
+        for hit in labels:
+            if hit.field == name:
+                for c in _candidates_from_label(hit, spec.kind, rows, labels, ctx):
+                    if c.row.index > section_start:
+                        c.priority -= 2
+                    if spec.kind == "amount" and not re.search(r"[.,]\s?\d{2}$", c.raw):
+                        c.priority -= 1  # a whole number beside TOTAL is more often a count
+                    cands.append(c)
+        if name == "id_number":
+            for c in cands:
+                c.bonus = 1.3 if valid_cn_id(c.value) else (0.6 if re.fullmatch(r"\d{17}[\dX]", c.value) else 1.0)
+        if name == "account_number":
+            for c in cands:
+                c.value = c.value.replace("-", "")
+                check = account_check(c.value)
+                c.bonus = 1.2 if check else (0.6 if check is False else 1.0)
+        if name == "bank_name":
+            for c in cands:  # 开户行 names the branch: 中国工商银行上海分行 -> 中国工商银行
+                if "银行" in c.value:
+                    c.value = c.value[: c.value.index("银行") + 2]
+        if not cands:
+            cands = _pattern_candidates(name, rows)
+        if not cands and name == "issuer":
+            cands = _issuer_candidates(rows, cfg, labels)
+        if not cands and name == "total_amount":
+            cands = _largest_amount(rows, field_cfg.get("fallback_skip", []))
+        if not cands and name == "issue_date":
+            cands = _first_date(name, rows, ctx)
+        if not cands and name == "currency" and rows:  # no mark printed: where the document is from
+            code = currency_from_place("\n".join(r.text for r in rows)) or {"zh": "CNY"}.get(lang_hint or "")
+            if code:
+                cands = [Candidate(name, code, "", rows[0], 0, 0, "position", 0, bonus=0.8)]
+        if not cands:
+            continue
+        later_is_better = name == "total_amount"  # a receipt's last total is what was paid
+        best = max(
+            cands,
+            key=lambda c: (c.priority, round(c.confidence, 1), c.row.index if later_is_better else -c.row.index),
+        )
+        found.append(best.to_field())
+    return found

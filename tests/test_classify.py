@@ -1,0 +1,116 @@
+"""The document classifier: learns types from text and image features, and admits doubt."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PIL import Image
+
+from pipeline.reading.classify import (
+    MODELS_DIR,
+    DocumentClassifier,
+    colourfulness,
+    document_text,
+    image_features,
+    latest_version,
+)
+from pipeline.reading.types import PageText, Word
+from pipeline.vocabulary import DOC_TYPES
+
+TEXTS = {
+    "police_report": ["Road Traffic Collision Report Report no. PR-{n} Reported by Mary Jones Vehicle registration",
+                      "道路交通事故认定书 编号 {n} 当事人 张伟 号牌号码 粤B{n}"],
+    "medical_invoice": ["City General Hospital INVOICE Invoice No. {n} Patient Mary Jones Total due $1,{n}.00",
+                        "门诊收费票据 票据号码 {n} 姓名 李娜 金额合计（大写） 壹仟贰佰元整"],
+    "bank_details": ["Confirmation of Bank Details Account holder Mary Jones IBAN GB82 WEST {n} Sort code",
+                     "银行账户信息确认书 户名 李娜 账号 6222 {n} 开户行 中国工商银行"],
+}
+
+
+def _page(text: str, confidence: float = 0.9) -> PageText:
+    words = [Word(w, (0.1 + 0.05 * (i % 10), 0.1 + 0.03 * (i // 10), 0.14 + 0.05 * (i % 10), 0.12 + 0.03 * (i // 10)), confidence, i // 10)
+             for i, w in enumerate(text.split())]
+    return PageText(1, "ocr", words, 1000, 1400)
+
+
+def _training_set():
+    texts, feats, labels = [], [], []
+    for label, templates in TEXTS.items():
+        for n in range(12):
+            for t in templates:
+                page = _page(t.format(n=1000 + 37 * n))
+                texts.append(document_text([page]))
+                feats.append(image_features([page], None))
+                labels.append(label)
+    photo = _page("")
+    for _ in range(12):
+        texts.append("")
+        feats.append({**image_features([photo], None), "colourfulness": 0.6})
+        labels.append("damage_photo")
+    return texts, feats, labels
+
+
+@pytest.fixture(scope="module")
+def trained() -> DocumentClassifier:
+    return DocumentClassifier().fit(*_training_set())
+
+
+def test_types_are_learned_from_english_and_chinese_text(trained):
+    cases = {
+        "Road Traffic Collision Report Report no. PR-5521 Reported by John Smith": "police_report",
+        "道路交通事故认定书 编号 5521 当事人 王芳": "police_report",
+        "门诊收费票据 票据号码 7788 姓名 王芳 金额合计": "medical_invoice",
+        "Account holder John Smith IBAN GB33 BUKB 2020 1555 5555 55": "bank_details",
+    }
+    pages = [[_page(t)] for t in cases]
+    preds = trained.predict([document_text(p) for p in pages], [image_features(p, None) for p in pages])
+    assert [p.doc_type for p in preds] == list(cases.values())
+    assert all(not p.low_confidence for p in preds)
+
+
+def test_a_colourful_page_without_text_is_a_damage_photo(trained):
+    photo = Image.new("RGB", (200, 150), (200, 40, 30))
+    photo.paste((30, 90, 200), (100, 0, 200, 150))
+    pred = trained.classify([_page("")], photo)
+    assert pred.doc_type == "damage_photo"
+
+
+def test_text_unlike_any_training_type_is_reported_as_low_confidence_not_forced(trained):
+    pred = trained.classify([_page("Lorem ipsum dolor sit amet consectetur adipiscing")])
+    assert pred.low_confidence
+    assert trained.similarity([document_text([_page("Lorem ipsum dolor sit amet")])])[0] < trained.min_similarity
+
+
+def test_save_and_load_by_version_round_trip_with_a_model_card(trained, tmp_path):
+    out = trained.save(tmp_path, "v-test", card={"data": "unit-test texts", "metrics": {"accuracy": 1.0}})
+    assert (out / "model.skops").exists() and (out / "MODEL_CARD.md").exists()
+    assert json.loads((out / "card.json").read_text())["version"] == "v-test"
+    loaded = DocumentClassifier.load("v-test", tmp_path)
+    page = [_page("门诊收费票据 票据号码 12 姓名 李娜")]
+    assert loaded.classify(page) == trained.classify(page)
+    assert latest_version(tmp_path) == "v-test"
+    with pytest.raises(FileNotFoundError):
+        DocumentClassifier.load("v-missing", tmp_path)
+
+
+def test_labels_outside_the_vocabulary_are_refused():
+    with pytest.raises(ValueError, match="DOC_TYPES"):
+        DocumentClassifier().fit(["a", "b"], [{}, {}], ["invoice", "receipt"])
+
+
+def test_colourfulness_separates_grey_scans_from_photos():
+    assert colourfulness(Image.new("L", (50, 50), 128)) == 0.0
+    assert colourfulness(Image.new("RGB", (50, 50), (128, 128, 128))) == pytest.approx(0.0)
+    vivid = Image.new("RGB", (50, 50), (220, 30, 30))
+    vivid.paste((20, 200, 40), (25, 0, 50, 50))
+    assert colourfulness(vivid) > 50
+
+
+def test_the_shipped_classifier_loads_and_says_where_it_came_from():
+    if not list(MODELS_DIR.glob("*/model.skops")):
+        pytest.fail("no classifier shipped under models/doc_classifier/")
+    clf = DocumentClassifier.load()
+    assert clf.version == latest_version()
+    assert set(clf.model.classes_) <= set(DOC_TYPES)
+    assert {"data", "metrics", "trained_at"} <= set(clf.card)
+    assert (MODELS_DIR / clf.version / "MODEL_CARD.md").exists()

@@ -1,0 +1,198 @@
+"""Key fields from positioned words: a label's value sits to its right or on the line below."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.reading.extract import extract_fields, page_rows
+from pipeline.reading.types import PageText, Word
+
+CHAR_W = 0.012  # width of one character, as a fraction of the page
+LINE_H = 0.015
+
+SROIE = Path(__file__).resolve().parents[2] / "shared" / "data" / "receipts_sroie"
+
+
+def page_of(lines: list[tuple[float, float, str]], confidence: float = 0.95, page_no: int = 1) -> PageText:
+    """A page whose words sit where ``lines`` says: (x, y, text) with x, y fractions of the page.
+
+    Words are split on single spaces; a run of spaces is a gap the width of those spaces,
+    so ``"Total:      9.00"`` puts the amount well to the right of its label.
+    """
+    words = []
+    for n, (x, y, text) in enumerate(lines):
+        for m in re.finditer(r"\S+", text):
+            x0 = x + m.start() * CHAR_W
+            x1 = x + m.end() * CHAR_W
+            words.append(Word(m.group(0), (x0, y, x1, y + LINE_H), confidence, n, 0))
+    return PageText(page_no, "ocr", words, 1000, 1400)
+
+
+def fields(doc_type: str, *pages: PageText, lang_hint: str | None = None) -> dict[str, str]:
+    return {f.name: f.value for f in extract_fields(doc_type, list(pages), lang_hint)}
+
+
+def test_value_to_the_right_of_its_label_is_read_and_normalised():
+    page = page_of([
+        (0.10, 0.05, "City General Hospital"),
+        (0.10, 0.12, "INVOICE"),
+        (0.10, 0.20, "Invoice No: INV-2024-0042"),
+        (0.10, 0.23, "Patient Name: Mary Jones"),
+        (0.10, 0.26, "Date of Issue: 5 March 2024"),
+        (0.10, 0.60, "Subtotal            1,100.00"),
+        (0.10, 0.63, "Total Amount        USD 1,234.50"),
+    ])
+    got = fields("medical_invoice", page)
+    assert got == {
+        "invoice_number": "INV-2024-0042",
+        "name": "Mary Jones",
+        "issuer": "City General Hospital",
+        "issue_date": "2024-03-05",
+        "total_amount": "1234.50",
+        "currency": "USD",
+    }
+
+
+def test_value_on_the_line_below_a_stacked_label_stops_at_the_next_column():
+    page = page_of([
+        (0.10, 0.20, "Name"),
+        (0.55, 0.20, "ID Number"),
+        (0.10, 0.22, "张伟"),
+        (0.55, 0.22, "11010519491231002X"),
+        (0.10, 0.26, "Date of Birth"),
+        (0.10, 0.28, "1949-12-31"),
+    ])
+    assert fields("id_card", page) == {"name": "张伟", "id_number": "11010519491231002X", "date_of_birth": "1949-12-31"}
+
+
+def test_chinese_labels_with_full_width_colons():
+    page = page_of([
+        (0.10, 0.05, "上海市第一人民医院"),
+        (0.10, 0.10, "门诊收费票据"),
+        (0.10, 0.20, "票据号码：0012345"),
+        (0.10, 0.23, "姓名：李娜"),
+        (0.10, 0.26, "开票日期：2024年3月5日"),
+        (0.10, 0.60, "合计（大写）：壹仟贰佰元整"),
+        (0.10, 0.63, "合计金额：¥1,200.00"),
+    ])
+    got = fields("medical_invoice", page, lang_hint="zh")
+    assert got["invoice_number"] == "0012345"
+    assert got["name"] == "李娜"
+    assert got["issue_date"] == "2024-03-05"
+    assert got["total_amount"] == "1200.00"
+    assert got["currency"] == "CNY"
+    assert got["issuer"] == "上海市第一人民医院"
+
+
+def test_receipt_total_prefers_the_rounded_total_over_subtotal_and_tax_summary():
+    page = page_of([
+        (0.20, 0.05, "TAN WOON YANN"),
+        (0.15, 0.08, "BOOK TA.K (TAMAN DAYA) SDN BHD"),
+        (0.30, 0.10, "(789417-W)"),
+        (0.05, 0.20, "DATE: 25/12/2018 8:13:39 PM"),
+        (0.05, 0.55, "SUB TOTAL :              8.97"),
+        (0.05, 0.58, "Total Qty:                 3"),
+        (0.05, 0.61, "Rounding Adjustment      0.03"),
+        (0.05, 0.64, "Rounded Total (RM):      9.00"),
+        (0.05, 0.67, "CASH                    50.00"),
+        (0.05, 0.75, "GST SUMMARY"),
+        (0.05, 0.78, "Total                    8.49   0.51"),
+    ])
+    got = fields("medical_invoice", page)
+    assert got["total_amount"] == "9.00"
+    assert got["issue_date"] == "2018-12-25"
+    assert got["issuer"] == "BOOK TA.K (TAMAN DAYA) SDN BHD"
+
+
+def test_without_a_total_label_the_largest_amount_low_on_the_page_is_taken_with_low_confidence():
+    page = page_of([
+        (0.10, 0.05, "CORNER SHOP ENTERPRISE"),
+        (0.10, 0.50, "Bread           3.50"),
+        (0.10, 0.53, "Milk            5.40"),
+        (0.10, 0.56, "                8.90"),
+        (0.10, 0.60, "CASH           10.00"),
+    ])
+    total = next(f for f in extract_fields("itemised_bill", [page]) if f.name == "total_amount")
+    assert total.value == "8.90"
+    assert total.confidence < 0.6
+
+
+def test_us_documents_read_ambiguous_dates_month_first():
+    page = page_of([
+        (0.10, 0.20, "Date of Incident: 03/04/2024"),
+        (0.10, 0.23, "Report Date: 03/15/2024"),
+        (0.10, 0.26, "Report No: PR-88123"),
+    ])
+    got = fields("police_report", page)
+    assert got["incident_date"] == "2024-03-04"
+    assert got["issue_date"] == "2024-03-15"
+    assert got["report_number"] == "PR-88123"
+
+
+def test_identifiers_found_by_pattern_when_their_label_is_missing():
+    page = page_of([
+        (0.10, 0.20, "Owner: Wang Fang"),
+        (0.10, 0.23, "粤B·12345    LSVAU2180N2183294"),
+    ])
+    got = fields("vehicle_registration", page)
+    assert got == {"name": "Wang Fang", "vehicle_plate": "粤B12345", "vin": "LSVAU2180N2183294"}
+
+
+def test_account_numbers_in_groups_are_joined_and_checked():
+    page = page_of([
+        (0.10, 0.20, "Account Holder: Li Na"),
+        (0.10, 0.23, "Bank Name: 中国工商银行"),
+        (0.10, 0.26, "Account No: 4539 1488 0343 6467"),
+    ])
+    got = {f.name: f for f in extract_fields("bank_details", [page])}
+    assert got["account_number"].value == "4539148803436467"
+    assert got["account_number"].confidence > 0.9
+    assert got["bank_name"].value == "中国工商银行"
+    assert got["name"].value == "Li Na"
+
+
+def test_each_field_carries_page_box_raw_text_and_a_confidence_from_ocr():
+    page = page_of([(0.10, 0.30, "Policy No.: P-778812")], confidence=0.5, page_no=2)
+    (policy,) = [f for f in extract_fields("claim_form", [page]) if f.name == "policy_number"]
+    assert policy.raw == "P-778812"
+    assert policy.page_no == 2
+    x0, y0, x1, y1 = policy.box
+    assert x0 > 0.10 + len("Policy No.:") * CHAR_W - 1e-9 and y0 == pytest.approx(0.30)
+    assert 0.5 < policy.confidence < 0.9  # a sure label but a shaky reading
+
+
+def test_an_ocr_slip_in_a_long_label_is_tolerated():
+    page = page_of([(0.10, 0.60, "GRAND TOTAI        RM 42.90")])
+    assert fields("itemised_bill", page)["total_amount"] == "42.90"
+
+
+def test_damage_photos_have_no_fields_and_unknown_types_are_refused():
+    assert extract_fields("damage_photo", [page_of([(0.1, 0.1, "x")])]) == []
+    with pytest.raises(ValueError, match="unknown document type"):
+        extract_fields("passport", [])
+
+
+def test_words_of_one_visual_line_form_one_row_even_across_ocr_blocks():
+    page = page_of([(0.10, 0.30, "Name:"), (0.40, 0.302, "Mary Jones")])
+    rows = page_rows(page)
+    assert [r.text for r in rows] == ["Name: Mary Jones"]
+
+
+@pytest.mark.skipif(not SROIE.exists(), reason="../shared/data/receipts_sroie is not present")
+def test_real_receipt_lines_from_sroie_give_its_date_and_total():
+    from PIL import Image
+
+    stem = "007"
+    w, h = Image.open(SROIE / "img" / f"{stem}.jpg").size
+    words = []
+    for n, line in enumerate((SROIE / "box" / f"{stem}.csv").read_text(encoding="utf-8").splitlines()):
+        parts = line.split(",", 8)
+        xs, ys = [int(parts[i]) for i in (0, 2, 4, 6)], [int(parts[i]) for i in (1, 3, 5, 7)]
+        words.append(Word(parts[8], (min(xs) / w, min(ys) / h, max(xs) / w, max(ys) / h), 1.0, n, 0))
+    key = json.loads((SROIE / "key" / f"{stem}.json").read_text())
+    got = fields("medical_invoice", PageText(1, "ocr", words, w, h))
+    assert got["issue_date"] == "2019-01-23" and key["date"] == "23-01-2019"
+    assert got["total_amount"] == "20.00" and key["total"] == "20.00"

@@ -1,0 +1,187 @@
+"""Normalisers: every printed form a claims document uses, to the vocabulary's one form."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipeline.reading.normalize import (
+    account_check,
+    chinese_capital_amount,
+    detect_currency,
+    find_amounts,
+    iban_valid,
+    infer_date_order,
+    luhn_valid,
+    normalize_amount,
+    normalize_date,
+    normalize_identifier,
+    valid_cn_id,
+)
+
+
+@pytest.mark.parametrize(
+    "text, prefer, expected",
+    [
+        ("2024年3月5日", "DMY", "2024-03-05"),
+        ("2024年03月05日", "DMY", "2024-03-05"),
+        ("二〇二四年三月五日", "DMY", "2024-03-05"),
+        ("2024年12月31号", "DMY", "2024-12-31"),
+        ("2024-03-05", "DMY", "2024-03-05"),
+        ("2024/3/5", "DMY", "2024-03-05"),
+        ("2024.03.05", "DMY", "2024-03-05"),
+        ("20240305", "DMY", "2024-03-05"),
+        ("05/03/2024", "DMY", "2024-03-05"),
+        ("05/03/2024", "MDY", "2024-05-03"),
+        ("25/12/2018", "MDY", "2018-12-25"),  # only one reading is a real date
+        ("12/25/2018", "DMY", "2018-12-25"),
+        ("12-01-19", "DMY", "2019-01-12"),
+        ("5.3.24", "DMY", "2024-03-05"),
+        ("5 March 2024", "DMY", "2024-03-05"),
+        ("March 5, 2024", "DMY", "2024-03-05"),
+        ("Mar 5 2024", "DMY", "2024-03-05"),
+        ("05-Mar-2024", "DMY", "2024-03-05"),
+        ("5-MAR-24", "DMY", "2024-03-05"),
+        ("25/FEB/2017", "DMY", "2017-02-25"),
+        ("3rd September 2021", "DMY", "2021-09-03"),
+        ("Sept 3, 2021", "DMY", "2021-09-03"),
+        ("2024 Mar 05", "DMY", "2024-03-05"),
+        ("25032018", "DMY", "2018-03-25"),
+        ("Date: 25/12/2018 8:13:39 PM", "DMY", "2018-12-25"),
+        ("born 14/07/61", "DMY", "1961-07-14"),  # two-digit years from 50 are 19xx
+    ],
+)
+def test_dates_in_every_common_format_become_iso(text, prefer, expected):
+    assert normalize_date(text, prefer) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "no date here", "31/02/2024", "2024-13-01", "TEL: 05.22.95.66.66", "10 Market St 2024", "2024年13月1日"],
+)
+def test_text_without_a_real_date_gives_none(text):
+    assert normalize_date(text) is None
+
+
+def test_an_ambiguous_date_is_not_guessed_when_no_order_is_preferred():
+    assert normalize_date("05/03/2024", prefer=None) is None
+    assert normalize_date("25/03/2024", prefer=None) == "2024-03-25"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Date 25/12/2018 and 03/04/2018", "DMY"),
+        ("Invoice date 12/25/2018, due 01/02/2019", "MDY"),
+        ("Total $12.00, paid $12.00 on 03/04/2018", "MDY"),
+        ("Springfield, IL 62704 on 03/04/2018", "MDY"),
+        ("RM 9.00 $5.29 on 03/04/2018", "DMY"),
+        ("Total £12.00 on 03/04/2018", "DMY"),
+        ("code HD03-04-06 CK 11-22-31 date 19-09-17", "DMY"),  # product codes do not vote
+    ],
+)
+def test_the_date_order_of_a_document_is_inferred_from_dates_that_settle_it(text, expected):
+    assert infer_date_order(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1,234.50", "1234.50"),
+        ("1.234,50", "1234.50"),
+        ("1 234,50", "1234.50"),
+        ("1,234,567", "1234567.00"),
+        ("1.234.567,8", "1234567.80"),
+        ("12,50", "12.50"),
+        ("¥1,200", "1200.00"),
+        ("￥ 1200.5", "1200.50"),
+        ("RM 9.00", "9.00"),
+        ("RM9.00", "9.00"),
+        ("$8.20", "8.20"),
+        ("USD 1,000", "1000.00"),
+        ("人民币 1,200.00元", "1200.00"),
+        ("TOTAL: 64. 15", "64.15"),  # OCR split the decimal
+        ("9.OO", "9.00"),  # OCR read zeros as O
+        ("-1.73", "-1.73"),
+        ("1.2万", "12000.00"),
+        ("3.5千", "3500.00"),
+        ("壹仟贰佰元整", "1200.00"),
+        ("壹万贰仟叁佰肆拾伍元陆角柒分", "12345.67"),
+        ("叁拾元伍角", "30.50"),
+        ("伍角", "0.50"),
+        ("零元整", "0.00"),
+        ("壹拾万零伍佰元整", "100500.00"),
+        ("大写：贰仟零伍元整", "2005.00"),
+    ],
+)
+def test_amounts_become_decimals_with_two_places(text, expected):
+    assert normalize_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["", "no amount", "元整"])
+def test_text_without_an_amount_gives_none(text):
+    assert normalize_amount(text) is None
+
+
+def test_capital_numerals_round_trip_with_the_sample_generator_form():
+    assert chinese_capital_amount("壹佰零叁元零伍分") == Decimal("103.05")
+
+
+def test_amounts_are_located_in_their_text():
+    text = "TOTAL RM 64. 15 CASH 100.00"
+    found = [(text[s:e], v) for s, e, v in find_amounts(text)]
+    assert found == [("64. 15", Decimal("64.15")), ("100.00", Decimal("100.00"))]
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [("¥1,200", "CNY"), ("1200元", "CNY"), ("人民币", "CNY"), ("RMB 5", "CNY"), ("$5", "USD"), ("US$5", "USD"),
+     ("USD 5", "USD"), ("HK$5", "HKD"), ("RM 9.00", "MYR"), ("€5", "EUR"), ("£5", "GBP"), ("GBP 5", "GBP"),
+     ("12.00", None), ("FORM", None)],
+)
+def test_currency_marks_become_iso_codes(text, code):
+    assert detect_currency(text) == code
+
+
+@pytest.mark.parametrize(
+    "number, valid",
+    [
+        ("11010519491231002X", True),  # the GB 11643 example
+        ("11010519491231002x", True),  # lower-case check character
+        ("110105 19491231 002X", True),  # printed in groups
+        ("110105194912310021", False),  # wrong check character
+        ("11010519491331002X", False),  # month 13
+        ("1101051949123100", False),  # too short
+        ("ABCDEFGHIJKLMNOPQR", False),
+    ],
+)
+def test_chinese_resident_ids_are_checked_by_their_check_character(number, valid):
+    assert valid_cn_id(number) is valid
+
+
+@pytest.mark.parametrize(
+    "number, valid",
+    [("4539 1488 0343 6467", True), ("4539148803436468", False), ("6222021234567890123", False), ("79927398713", True), ("12a4", False)],
+)
+def test_bank_card_numbers_are_checked_with_luhn(number, valid):
+    assert luhn_valid(number) is valid
+
+
+@pytest.mark.parametrize(
+    "iban, valid",
+    [("GB82 WEST 1234 5698 7654 32", True), ("GB82WEST12345698765433", False), ("DE89370400440532013000", True), ("GB82", False)],
+)
+def test_ibans_are_checked_mod_97(iban, valid):
+    assert iban_valid(iban) is valid
+
+
+def test_account_check_knows_which_numbers_carry_a_check_digit():
+    assert account_check("GB82 WEST 1234 5698 7654 32") is True
+    assert account_check("4539 1488 0343 6467") is True
+    assert account_check("4539 1488 0343 6468") is False
+    assert account_check("12345678") is None  # a plain domestic account number: nothing to check
+
+
+@pytest.mark.parametrize("text, expected", [(" pol-2024 001. ", "POL-2024001"), ("粤B·12345", "粤B·12345"), ("#A12:", "A12")])
+def test_identifiers_are_upper_case_without_spaces(text, expected):
+    assert normalize_identifier(text) == expected
