@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test benchmarks clean
+.PHONY: setup demo test clean
 
 setup:
 	@bash scripts/setup.sh
@@ -13,9 +13,6 @@ demo: setup
 
 test: setup
 	@bash scripts/test.sh
-
-benchmarks: setup
-	@$(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf var .pytest_cache
