@@ -1,0 +1,208 @@
+"""How fast the reading engine is against bare tesseract on the same scanned pages.
+
+    .venv/bin/python benchmarks/ocr_speed.py --claims 8
+
+Generates sample claims (pipeline.samples), takes every scanned or photographed document
+page (damage photos left out), and in one run measures:
+
+- bare tesseract: ``pytesseract.image_to_data`` with the page's right language (from the
+  generator's truth) on the raw page image files, in its best parallel setting here
+  (one OMP thread per process and one process per core, or one process with OpenMP
+  threads); the images are pre-rendered so tesseract pays no rendering;
+- the pipeline: ``prepare_pages`` on the uploaded files + ``read_pages`` (clean-up,
+  orientation, language choice, OCR, second looks), pages per minute;
+- tesseract's share of the engine's stage time; how often the language and rotation
+  the engine found match the truth;
+- text-layer pages per second (prepare + read) on the generated text PDFs and on
+  dense generated forms.
+
+Target: pipeline pages/min >= 85% of bare tesseract's; text-layer pages >= 20/s. Other
+work on the machine skews timings, so the baseline runs before and after the pipeline.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import mimetypes
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pytesseract  # noqa: E402
+from fpdf import FPDF  # noqa: E402
+
+from pipeline.reading.engine import read_page, read_pages  # noqa: E402
+from pipeline.reading.pages import prepare_pages  # noqa: E402
+
+LANG = {"en": "eng", "zh": "chi_sim"}
+
+
+def collect(claims: int, seed: int, work: Path, kinds: set[str] | None = None):
+    from pipeline.samples.generator import generate_dossiers
+
+    folders = generate_dossiers(work / "claims", claims, seed)
+    scans, text_files = [], []
+    for folder in folders:
+        truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+        for doc in truth["documents"]:
+            path = folder / doc["file"]
+            item = {"path": path, "type": mimetypes.guess_type(path.name)[0], "lang": truth["language"],
+                    "rotation": doc["rotation"], "kind": doc["kind"], "doc_type": doc["doc_type"]}
+            if doc["kind"] == "text_pdf":
+                text_files.append(item)
+            elif doc["doc_type"] != "damage_photo" and (not kinds or doc["kind"] in kinds):
+                scans.append(item)
+    return scans, text_files
+
+
+def raw_images(scans, work: Path) -> list[tuple[str, str]]:
+    """(image file, tesseract lang) per page, rendered once, outside the timings."""
+    out = []
+    for i, item in enumerate(scans):
+        for page in prepare_pages(item["path"].read_bytes(), item["type"]):
+            f = work / f"raw_{i}_{page.page_no}.png"
+            page.image.save(f)
+            out.append((str(f), LANG[item["lang"]]))
+    return out
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the tesseracts)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def bare_tesseract(images, workers: int, omp_limit: str | None) -> tuple[float, float]:
+    """(pages per minute, CPU seconds per page) of plain image_to_data."""
+    env_before = os.environ.get("OMP_THREAD_LIMIT")
+    if omp_limit is None:
+        os.environ.pop("OMP_THREAD_LIMIT", None)
+    else:
+        os.environ["OMP_THREAD_LIMIT"] = omp_limit
+    try:
+        t0, c0 = time.perf_counter(), cpu_seconds()
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda fl: pytesseract.image_to_data(fl[0], lang=fl[1]), images))
+        return len(images) / (time.perf_counter() - t0) * 60, (cpu_seconds() - c0) / len(images)
+    finally:
+        if env_before is None:
+            os.environ.pop("OMP_THREAD_LIMIT", None)
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = env_before
+
+
+def pipeline(scans, workers: int, processes: bool = False):
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    t0, c0 = time.perf_counter(), cpu_seconds()
+    pages, truth = [], []
+    for item in scans:
+        for page in prepare_pages(item["path"].read_bytes(), item["type"]):
+            pages.append(page)
+            truth.append(item)
+    if processes:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            read = list(pool.map(read_page, pages))
+    else:
+        read = read_pages(pages, workers=workers, cache={})
+    elapsed = time.perf_counter() - t0
+    return len(pages) / elapsed * 60, (cpu_seconds() - c0) / len(pages), read, truth
+
+
+def text_layer_speed(text_files) -> tuple[float, int]:
+    blobs = [(f["path"].read_bytes(), f["type"]) for f in text_files]
+    t0 = time.perf_counter()
+    n = 0
+    for data, media_type in blobs:
+        pages = prepare_pages(data, media_type)
+        read_pages(pages)
+        n += len(pages)
+    return n / (time.perf_counter() - t0), n
+
+
+def dense_forms_pdf(pages: int = 20) -> bytes:
+    pdf = FPDF()
+    pdf.add_font("dv", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    words = "claim policy number incident date amount hospital invoice total patient repair vehicle".split()
+    for p in range(pages):
+        pdf.add_page()
+        pdf.set_font("dv", size=9)
+        for i in range(50):
+            pdf.cell(0, 5, " ".join(words[(i * 7 + j + p) % len(words)] for j in range(15)) + f" {i * 131.5:.2f}",
+                     new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--claims", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--kinds", default="", help="only these document kinds, e.g. scan_pdf,scan_jpg (default: all)")
+    ap.add_argument("--compare-processes", action="store_true", help="also time a process pool instead of threads")
+    args = ap.parse_args()
+
+    print(subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.splitlines()[0],
+          f"| {os.cpu_count()} cores | workers {args.workers}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        scans, text_files = collect(args.claims, args.seed, work, set(filter(None, args.kinds.split(","))))
+        images = raw_images(scans, work)
+        kinds = sorted({s["kind"] for s in scans})
+        print(f"{len(images)} pages ({', '.join(kinds)}) from {len(scans)} documents, {args.claims} claims")
+
+        settings = {"1 OMP thread x workers": (args.workers, "1"), "1 process, OpenMP threads": (1, None)}
+        base = {name: bare_tesseract(images, w, omp) for name, (w, omp) in settings.items()}
+        for name, (ppm, cpu) in base.items():
+            print(f"bare tesseract, {name:28s} {ppm:7.1f} pages/min  {cpu:5.2f} CPU s/page")
+        best = max(base, key=lambda k: base[k][0])
+
+        ppm, cpu, read, truth = pipeline(scans, args.workers)
+        again, again_cpu = bare_tesseract(images, *settings[best])
+        baseline = (base[best][0] + again) / 2
+        baseline_cpu = (base[best][1] + again_cpu) / 2
+        print(f"bare tesseract, {best} (rerun)  {again:7.1f} pages/min  {again_cpu:5.2f} CPU s/page")
+        print(f"pipeline (prepare + read_pages, threads) {ppm:7.1f} pages/min  {cpu:5.2f} CPU s/page")
+        print(f"pipeline / bare tesseract: {ppm / baseline:.0%} by wall clock (baseline {baseline:.1f} pages/min, "
+              f"mean of before/after), {baseline_cpu / cpu:.0%} by CPU time per page (steadier when the "
+              f"machine is shared)")
+        if args.compare_processes:
+            pppm, pcpu, _, _ = pipeline(scans, args.workers, processes=True)
+            print(f"pipeline with a process pool instead     {pppm:7.1f} pages/min  {pcpu:5.2f} CPU s/page")
+
+        stages: dict[str, float] = {}
+        for r in read:
+            for k, v in r.text.timings.items():
+                stages[k] = stages.get(k, 0.0) + v
+        total = sum(stages.values())
+        tess = stages.get("ocr", 0) + stages.get("ocr_retry", 0) + stages.get("osd", 0)
+        print(f"tesseract share of engine stage time: {tess / total:.0%}  (stage seconds: "
+              + ", ".join(f"{k} {v:.1f}" for k, v in sorted(stages.items(), key=lambda kv: -kv[1])) + ")")
+        lang_ok = sum(LANG[t["lang"]] in r.text.lang for r, t in zip(read, truth))
+        rot_ok = sum((360 - t["rotation"]) % 360 == r.text.rotation or t["rotation"] == r.text.rotation
+                     for r, t in zip(read, truth))
+        second = sum("ocr_retry" in r.text.timings or r.text.timings.get("osd", 0) > 0 for r in read)
+        langs = {}
+        for r in read:
+            langs[r.text.lang] = langs.get(r.text.lang, 0) + 1
+        print(f"language right on {lang_ok}/{len(read)} pages {langs}; rotation right on {rot_ok}/{len(read)}; "
+              f"second looks on {second}")
+
+        tps, n = text_layer_speed(text_files)
+        print(f"text-layer pages (generated text PDFs, {n} pages): {tps:.1f} pages/s")
+        dense = dense_forms_pdf()
+        t0 = time.perf_counter()
+        pages = prepare_pages(dense, "application/pdf")
+        read_pages(pages)
+        print(f"text-layer pages (dense forms, ~750 words/page, {len(pages)} pages): "
+              f"{len(pages) / (time.perf_counter() - t0):.1f} pages/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""Clean-up and OCR of scanned pages: upright, straight, flat, the right language, read once.
+
+Pages are small (about a third of A4 at 200 DPI, a few lines) so each tesseract call
+costs a second or less; the geometry tests need no tesseract at all.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import pytesseract
+import cv2
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.reading import cleanup
+from pipeline.reading.engine import image_sha256, read_pages
+from pipeline.reading.ocr import choose_language, merge_cjk_words, ocr_page
+from pipeline.reading.pages import PreparedPage
+from pipeline.reading.types import PageText, Word
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+ENGLISH = ["Motor Claim Form", "Policy number: PA-2024-00123", "Claimant name: John Smith",
+           "Incident date: 2024-03-15", "Claimed amount: USD 4,250.00", "The vehicle was hit from behind."]
+CHINESE = ["机动车保险索赔申请书", "保单号码：PA-2024-00123", "申请人姓名：张伟",
+           "出险日期：2024年3月15日", "索赔金额：人民币4250.00元", "医院名称：北京市第一人民医院"]
+
+
+def text_page(lines: list[str], font_path: str = DEJAVU, size=(1100, 620), px: int = 34) -> Image.Image:
+    img = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(font_path, px)
+    for i, line in enumerate(lines):
+        draw.text((60, 50 + i * int(px * 2.6)), line, fill=0, font=font)
+    return img
+
+
+@pytest.fixture(scope="module")
+def english() -> Image.Image:
+    return text_page(ENGLISH)
+
+
+@pytest.fixture(scope="module")
+def chinese() -> Image.Image:
+    return text_page(CHINESE, NOTO_CJK)
+
+
+def page_of(img: Image.Image, page_no: int = 1) -> PreparedPage:
+    return PreparedPage(page_no, img, None, img.width, img.height)
+
+
+def photo_of(page: Image.Image, corners: np.ndarray, frame=(1400, 1100)) -> Image.Image:
+    """The page lying on a brown, grainy table, seen at an angle, lit from the right."""
+    rgb = np.asarray(page.convert("RGB"))
+    h, w = rgb.shape[:2]
+    m = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), corners.astype(np.float32))
+    warped = cv2.warpPerspective(rgb, m, frame)
+    inside = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, frame) > 0
+    table = np.random.default_rng(0).normal((90, 60, 40), 15, (frame[1], frame[0], 3))
+    out = np.where(inside[..., None], warped, np.clip(table, 0, 255)).astype(np.float64)
+    out *= np.linspace(0.75, 1.0, frame[0])[None, :, None]
+    return Image.fromarray(out.astype(np.uint8))
+
+
+# --------------------------------------------------------------------------- geometry, no OCR
+
+
+@pytest.mark.parametrize("angle", [4.0, -4.0, 7.5])
+def test_a_skewed_page_is_measured_and_straightened_within_one_degree(english, angle):
+    skewed = english.rotate(angle, expand=True, fillcolor=255, resample=Image.BICUBIC)
+
+    result = cleanup.clean_page(skewed, orientation=False)
+
+    assert result.skew == pytest.approx(angle, abs=1.0)
+    assert "deskew" in result.steps
+    assert abs(cleanup.estimate_skew(np.asarray(result.image))) < 1.0
+
+
+def test_a_straight_page_is_left_alone(english):
+    result = cleanup.clean_page(english)
+    assert result.steps == [] and result.skew == 0.0 and result.rotation == 0
+    assert np.array_equal(np.asarray(result.image), np.asarray(english))
+
+
+@pytest.mark.parametrize("script", ["english", "chinese"])
+def test_sideways_text_is_recognised_without_ocr(request, script):
+    img = np.asarray(request.getfixturevalue(script))
+    assert not cleanup.text_runs_vertically(img)
+    assert cleanup.text_runs_vertically(cleanup.rotate(img, 90))
+    assert cleanup.text_runs_vertically(cleanup.rotate(img, 270))
+    assert not cleanup.text_runs_vertically(cleanup.rotate(img, 180))
+
+
+def test_a_phone_photo_is_found_and_flattened(english):
+    corners = np.array([[250, 150], [1230, 190], [1250, 760], [220, 720]], dtype=np.float32)
+    photo = np.asarray(photo_of(english, corners))
+
+    assert cleanup.looks_like_photo(photo)
+    quad = cleanup.find_document_quad(photo)
+    assert quad is not None
+    assert np.abs(quad - corners).max() < 15  # pixels, on a 1400 px frame
+    flat = cleanup.correct_perspective(photo, quad)
+    assert flat.shape[1] / flat.shape[0] == pytest.approx(1100 / 620, rel=0.08)
+
+    result = cleanup.clean_page(Image.fromarray(photo))
+    assert result.perspective_corrected and "binarise" in result.steps
+    assert cleanup.background_unevenness(np.asarray(result.image)) < cleanup.UNEVEN_BACKGROUND
+
+
+def test_a_scan_is_not_mistaken_for_a_photo(english):
+    assert not cleanup.looks_like_photo(np.asarray(english.convert("RGB")))
+    assert cleanup.find_document_quad(np.asarray(english.convert("RGB"))) is None
+
+
+def test_specks_are_removed_only_when_there_are_many(english):
+    grey = np.asarray(english).copy()
+    grey[np.random.default_rng(1).random(grey.shape) < 0.01] = 0
+    assert cleanup.noise_level(grey) > cleanup.NOISE_FRACTION
+    assert cleanup.noise_level(cleanup.denoise(grey)) < cleanup.NOISE_FRACTION / 4
+    assert cleanup.noise_level(np.asarray(english)) < cleanup.NOISE_FRACTION
+
+
+def test_language_is_chosen_from_the_shapes_alone(english, chinese):
+    assert choose_language(english) == "eng"
+    assert "chi_sim" in choose_language(chinese)  # Chinese with Latin IDs: chi_sim, or both when unsure
+    plain_chinese = text_page(["机动车保险索赔申请书", "申请人姓名：张伟", "事故经过：车辆在红绿灯路口被后车追尾",
+                               "对方司机承认全部责任", "交警到场处理", "医院名称：北京市第一人民医院"], NOTO_CJK)
+    assert choose_language(plain_chinese) == "chi_sim"
+
+
+def test_chinese_characters_tesseract_split_are_joined():
+    def w(text, x0, x1):
+        return Word(text, (x0 / 1000, 0.10, x1 / 1000, 0.13), 0.9, line=0, block=1)
+
+    words = [w("姓名", 100, 160), w("：", 165, 180), w("张", 190, 220), w("伟", 224, 264),
+             w("2024", 300, 360), w("年", 361, 391), w("USD", 500, 560), w("100", 580, 640)]
+
+    merged = merge_cjk_words(words, 1000, 1000)
+
+    assert [m.text for m in merged] == ["姓名：张伟", "2024年", "USD", "100"]
+    assert merged[0].box == (0.1, 0.1, 0.264, 0.13)
+
+
+# --------------------------------------------------------------------------- OCR
+
+
+def test_an_english_page_is_read_in_english(english):
+    page = ocr_page(english)
+    assert page.lang == "eng" and page.source == "ocr"
+    texts = [w.text for w in page.words]
+    assert "PA-2024-00123" in texts and "Smith" in texts
+    assert page.mean_confidence > 0.8
+    smith = next(w for w in page.words if w.text == "Smith")
+    assert 0 < smith.box[0] < smith.box[2] <= 1 and smith.line == 2
+
+
+def test_a_chinese_page_is_read_in_chinese_with_whole_words(chinese):
+    page = ocr_page(chinese)
+    assert page.lang in ("chi_sim", "chi_sim+eng")
+    assert "张伟" in page.text and "保单号码" in page.text and "PA-2024-00123" in page.text
+    assert any(w.text.endswith("张伟") for w in page.words)
+
+
+@pytest.mark.parametrize("turn", [90, 180])
+def test_a_turned_page_is_read_upright(english, turn):
+    turned = english.rotate(-turn, expand=True)  # PIL turns counter-clockwise: this is `turn` clockwise
+    read = read_pages([page_of(turned)], workers=1)[0]
+
+    assert read.text.rotation == (360 - turn) % 360
+    assert "PA-2024-00123" in read.text.text
+    assert read.clean_image.size == english.size  # stored upright too
+    assert read.text.timings["ocr"] > 0 and read.text.timings["osd"] > 0
+
+
+def test_a_page_read_before_is_taken_from_the_cache(english, monkeypatch):
+    cache: dict[str, PageText] = {}
+    first = read_pages([page_of(english)], cache=cache)
+    assert set(cache) == {image_sha256(english)} and not first[0].from_cache
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("tesseract was called for a known page")
+
+    monkeypatch.setattr(pytesseract, "image_to_data", refuse)
+    again = read_pages([page_of(english.copy(), 1), page_of(english.copy(), 2)], cache=cache)
+
+    assert [r.from_cache for r in again] == [True, True]
+    assert [r.text.page_no for r in again] == [1, 2]
+    assert again[1].text.words == first[0].text.words

@@ -1,0 +1,185 @@
+"""Page preparation: text layers read without OCR, scans rendered, bad files refused with a reason."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import pytesseract
+from fpdf import FPDF
+from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
+
+from pipeline.reading.engine import read_pages
+from pipeline.reading.pages import PREVIEW_DPI, PageError, prepare_pages
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
+def claim_form_pdf() -> bytes:
+    """A two-line English/Chinese claim form with a real text layer, A4, text at x = 20 mm."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("cjk", fname=NOTO_CJK)
+    pdf.set_font("cjk", size=14)
+    pdf.add_page()
+    pdf.set_xy(20, 30)
+    pdf.cell(0, 10, "Policy number: PA-2024-00123", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(20)
+    pdf.cell(0, 10, "申请人姓名：张伟  Claimed amount 4250.00")
+    return bytes(pdf.output())
+
+
+def scan_image(text: str = "Scanned claim form", size=(1654, 2339)) -> Image.Image:
+    img = Image.new("RGB", size, "white")
+    ImageDraw.Draw(img).text((150, 200), text, fill="black", font=ImageFont.truetype(DEJAVU, 48))
+    return img
+
+
+def pdf_of_image(img: Image.Image, dpi: int = 200) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=dpi)
+    return buf.getvalue()
+
+
+def ink_share(image: Image.Image, box) -> float:
+    """Share of dark pixels inside a fractional box of ``image``."""
+    grey = np.asarray(image.convert("L"))
+    h, w = grey.shape
+    x0, y0, x1, y1 = box
+    crop = grey[int(y0 * h): int(np.ceil(y1 * h)), int(x0 * w): int(np.ceil(x1 * w))]
+    return float((crop < 128).mean()) if crop.size else 0.0
+
+
+@pytest.fixture
+def no_tesseract(monkeypatch):
+    """Any tesseract call fails the test: text-layer pages must never be OCR'd."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("tesseract was called")
+
+    for name in ("image_to_data", "image_to_osd", "image_to_string"):
+        monkeypatch.setattr(pytesseract, name, refuse)
+
+
+def test_text_layer_page_gives_words_with_boxes_and_no_ocr(no_tesseract):
+    pages = prepare_pages(claim_form_pdf(), "application/pdf")
+
+    assert len(pages) == 1
+    layer = pages[0].text_layer
+    assert layer is not None and layer.source == "text_layer"
+    words = {w.text: w for w in layer.words}
+    assert {"Policy", "number:", "PA-2024-00123", "4250.00"} <= set(words)
+    assert any("张伟" in w for w in words)
+    policy = words["Policy"]
+    assert policy.box[0] == pytest.approx(20 / 210, abs=0.01)  # set at x = 20 mm on a 210 mm page
+    assert policy.confidence == 1.0
+    assert words["PA-2024-00123"].line == policy.line != words["4250.00"].line
+    assert layer.lang == "eng+chi_sim"
+    # The preview rendering shows the words where the boxes say they are.
+    assert pages[0].image.size == pytest.approx((210 / 25.4 * PREVIEW_DPI, 297 / 25.4 * PREVIEW_DPI), abs=1.5)
+    assert ink_share(pages[0].image, policy.box) > 0.1
+    # The engine passes the text layer through untouched (no_tesseract would fail otherwise).
+    read = read_pages(pages)
+    assert read[0].text.source == "text_layer" and read[0].clean_image is pages[0].image
+
+
+def test_boxes_follow_a_rotated_pdf_page(no_tesseract):
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(claim_form_pdf())))
+    writer.pages[0].rotate(90)
+    buf = io.BytesIO()
+    writer.write(buf)
+
+    page = prepare_pages(buf.getvalue(), "application/pdf")[0]
+
+    assert page.width > page.height  # displayed landscape
+    policy = next(w for w in page.text_layer.words if w.text == "Policy")
+    assert policy.box[3] - policy.box[1] > policy.box[2] - policy.box[0]  # the word now runs down the page
+    assert ink_share(page.image, policy.box) > 0.1
+
+
+def test_image_only_pdf_is_rendered_for_ocr():
+    pages = prepare_pages(pdf_of_image(scan_image()), "application/pdf", dpi=150)
+
+    assert pages[0].text_layer is None
+    assert pages[0].image.size == pytest.approx((1241, 1754), abs=2)  # A4 at 150 DPI
+    assert pages[0].timings["render"] > 0
+
+
+def test_scan_with_a_stamped_caption_is_still_a_scan():
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    buf = io.BytesIO()
+    scan_image().save(buf, "PNG")
+    pdf.image(buf, x=0, y=0, w=210, h=297)
+    pdf.set_font("helvetica", size=8)
+    pdf.set_xy(5, 290)
+    pdf.cell(0, 5, "Scanned with OfficeScan 3.1 on 2024-03-16")
+
+    page = prepare_pages(bytes(pdf.output()), "application/pdf")[0]
+
+    assert page.text_layer is None
+
+
+def test_images_become_pages_upright_in_rgb_or_grey():
+    frames = [Image.new("L", (200, 100), 255), Image.new("RGB", (100, 200), "white")]
+    tiff = io.BytesIO()
+    frames[0].save(tiff, "TIFF", save_all=True, append_images=frames[1:])
+    assert [(p.page_no, p.image.size, p.image.mode) for p in prepare_pages(tiff.getvalue(), "image/tiff")] == [
+        (1, (200, 100), "L"), (2, (100, 200), "RGB")]
+
+    sideways = Image.new("RGB", (300, 100), "white")
+    exif = sideways.getexif()
+    exif[0x0112] = 6  # the camera was turned: display rotated 90 degrees clockwise
+    jpeg = io.BytesIO()
+    sideways.save(jpeg, "JPEG", exif=exif)
+    assert prepare_pages(jpeg.getvalue(), "image/jpeg")[0].image.size == (100, 300)
+
+    png = io.BytesIO()
+    Image.new("RGBA", (20, 20), (0, 0, 0, 0)).save(png, "PNG")
+    page = prepare_pages(png.getvalue(), "image/png")[0]
+    assert page.image.mode == "RGB" and page.image.getpixel((5, 5)) == (255, 255, 255)
+
+
+def _encrypted_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(claim_form_pdf())))
+    writer.encrypt("secret")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _zero_page_pdf() -> bytes:
+    buf = io.BytesIO()
+    PdfWriter().write(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("make, media_type, reason", [
+    (_encrypted_pdf, "application/pdf", "encrypted_pdf"),
+    (lambda: claim_form_pdf()[:400], "application/pdf", "corrupt_pdf"),
+    (lambda: b"this is not a pdf at all", "application/pdf", "corrupt_pdf"),
+    (_zero_page_pdf, "application/pdf", "empty_pdf"),
+    (lambda: b"", "application/pdf", "empty_file"),
+    (lambda: b"\x89PNG\r\n\x1a\n broken", "image/png", "corrupt_image"),
+    (lambda: b"hello", "text/plain", "unsupported_type"),
+    (lambda: pdf_of_image(scan_image(size=(200, 280)), dpi=20) * 1, "application/pdf", None),
+])
+def test_unreadable_files_raise_page_error_with_a_reason(make, media_type, reason):
+    if reason is None:  # the control: a fine file raises nothing
+        assert prepare_pages(make(), media_type)
+        return
+    with pytest.raises(PageError) as err:
+        prepare_pages(make(), media_type)
+    assert err.value.reason == reason
+    assert err.value.message
+
+
+def test_too_many_pages_is_refused():
+    pdf = FPDF()
+    for _ in range(3):
+        pdf.add_page()
+    with pytest.raises(PageError) as err:
+        prepare_pages(bytes(pdf.output()), "application/pdf", max_pages=2)
+    assert err.value.reason == "too_many_pages"
