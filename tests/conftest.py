@@ -136,6 +136,29 @@ def ctx(settings, db, tmp_path):
 
 
 @pytest.fixture(scope="session")
+def prefect_server():
+    """One temporary Prefect server for the session, stopped before pytest closes its output."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def flow_ctx(ctx, monkeypatch, prefect_server):
+    """A Context the Prefect flows open themselves (they read settings from the environment)."""
+    from pipeline.settings import get_settings
+
+    monkeypatch.setenv("CLAIMS_DATABASE_URL", ctx.settings.db_url)
+    monkeypatch.setenv("CLAIMS_DATA_DIR", str(ctx.settings.data_dir))
+    get_settings.cache_clear()
+    from flows.process_claim import context
+
+    yield context()
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
 def sample_dossiers(tmp_path_factory):
     """A small set of generated dossiers shared by the tests that need real documents."""
     from pipeline.samples import generate_dossiers

@@ -7,21 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from pipeline.intake.dossiers import import_dossier
-from pipeline.settings import get_settings
 from storage.models import AuditEvent, ChecklistItemRow, Claim, Document, OutboxMessage, QueueItem, RiskScoreRow
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def flow_ctx(ctx, monkeypatch):
-    monkeypatch.setenv("CLAIMS_DATABASE_URL", ctx.settings.db_url)
-    monkeypatch.setenv("CLAIMS_DATA_DIR", str(ctx.settings.data_dir))
-    get_settings.cache_clear()
-    from flows.process_claim import context
-
-    yield context()
-    get_settings.cache_clear()
 
 
 def _held_back_copy(dossier, tmp_path, doc_type):

@@ -2,21 +2,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from pipeline.settings import get_settings
 from storage.models import Claim, Document, Page
 from tests import files
 from tests.test_intake import fnol, policy
-
-
-@pytest.fixture
-def flow_ctx(ctx, monkeypatch, tmp_path):
-    monkeypatch.setenv("CLAIMS_DATABASE_URL", ctx.settings.db_url)
-    monkeypatch.setenv("CLAIMS_DATA_DIR", str(ctx.settings.data_dir))
-    get_settings.cache_clear()
-    from flows.process_claim import context
-
-    yield context()
-    get_settings.cache_clear()
 
 
 def counts(db):
