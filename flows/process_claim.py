@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from pipeline.settings import get_settings
 from pipeline.stages import check, prepare, read, route, score
 from pipeline.stages.context import Context
+from storage import audit
 from storage.models import Claim
 from storage.objects import ObjectStoreError
 
@@ -103,12 +104,28 @@ def process_claim(claim_number: str) -> dict:
             "quarantined": summary.quarantined, "reading": reading, "checklist": checklist, "risk": risk, "routing": routing}
 
 
+# A claim whose run stopped part-way stays at the stage it reached; stages are
+# idempotent, so the next inbox run simply takes it from the start again.
+UNFINISHED = ("received", "prepared", "read", "checked", "scored")
+
+
 def claims_waiting(ctx: Context) -> list[str]:
     with ctx.db.session() as s:
-        return list(s.scalars(select(Claim.claim_number).where(Claim.stage == "received").order_by(Claim.id)))
+        return list(s.scalars(select(Claim.claim_number).where(Claim.stage.in_(UNFINISHED)).order_by(Claim.id)))
 
 
 @flow(name="process_inbox")
 def process_inbox() -> list[dict]:
-    """Process every claim that has new material waiting."""
-    return [process_claim(n) for n in claims_waiting(context())]
+    """Process every claim that has new material waiting; one failing claim stops no other."""
+    results = []
+    for number in claims_waiting(context()):
+        state = process_claim(number, return_state=True)
+        if state.is_completed():
+            results.append(state.result())
+        else:
+            get_run_logger().error("%s failed (%s); it stays in the inbox for the next run", number, state.message)
+            with context().db.session() as s:
+                claim = s.scalar(select(Claim).where(Claim.claim_number == number))
+                audit.record(s, claim.id, "system:flow", "processing_failed", None, {"message": state.message})
+            results.append({"claim_number": number, "failed": state.message})
+    return results

@@ -66,7 +66,9 @@ def run_demo(console: Console, count: int, seed: int, out: Path) -> None:
 
     console.print("[bold]3. Running process_inbox[/] (Prefect flow; one process_claim run per claim)")
     with quiet_prefect():
-        process_inbox()
+        results = process_inbox()
+    for failed in (r for r in results if "failed" in r):
+        console.print(f"[red]{failed['claim_number']} could not be processed:[/] {escape(str(failed['failed']))}")
 
     console.print("[bold]4. Summary[/]")
     table = Table(show_lines=False)

@@ -61,3 +61,25 @@ def test_a_file_that_fails_page_preparation_is_quarantined_and_the_rest_goes_on(
     summary = summarise(ctx, claim)
     assert summary.pages == 1
     assert [q[1] for q in summary.quarantined] == ["corrupt_pdf"]
+
+
+def test_a_claim_that_fails_stops_no_other_and_stays_in_the_inbox(flow_ctx):
+    from flows.process_claim import claims_waiting, process_inbox
+    from storage.models import AuditEvent
+
+    ctx = flow_ctx
+    ctx.intake.register_policy(policy())
+    broken = ctx.intake.create_claim(fnol()).claim_number
+    fine = ctx.intake.create_claim(fnol()).claim_number
+    ctx.intake.upload(broken, "claim_form.pdf", files.text_pdf(["CLAIM FORM", "Name: Wei Zhang"]))
+    ctx.intake.upload(fine, "claim_form.pdf", files.text_pdf(["CLAIM FORM", "Name: Wei Zhang", "Policy POL-1001"]))
+    with ctx.db.session() as s:  # the stored upload vanished from the object store
+        key = s.scalar(select(Document.object_key).join(Claim).where(Claim.claim_number == broken))
+    ctx.store.delete(key)
+
+    results = process_inbox()
+    assert [r["claim_number"] for r in results if "failed" in r] == [broken]
+    with ctx.db.session() as s:
+        assert s.scalar(select(Claim.stage).where(Claim.claim_number == fine)) == "routed"
+        assert "processing_failed" in s.scalars(select(AuditEvent.action)).all()
+    assert claims_waiting(ctx) == [broken]
