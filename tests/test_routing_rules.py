@@ -68,8 +68,8 @@ def test_amount_above_senior_authority_goes_to_the_panel():
 
 
 def test_risk_at_or_above_threshold_goes_to_special_investigations():
-    assert queue_and_rule(risk_score=69, claimed_amount=Decimal("9000"))[0] == "standard_review"
-    assert queue_and_rule(risk_score=70) == ("special_investigations", "siu_high_risk")
+    assert queue_and_rule(risk_score=89, claimed_amount=Decimal("9000"))[0] == "standard_review"
+    assert queue_and_rule(risk_score=90) == ("special_investigations", "siu_high_risk")
 
 
 @pytest.mark.parametrize("flag", ["duplicate_image", "near_duplicate_image", "pdf_modified_after_issue",
@@ -90,14 +90,14 @@ def test_disputed_case_goes_to_the_panel_before_anything_else():
 
 
 def test_investigation_beats_waiting_for_documents_and_authority():
-    assert queue_and_rule(checklist_outcome="pending_documents", notice_sent=True, risk_score=80,
+    assert queue_and_rule(checklist_outcome="pending_documents", notice_sent=True, risk_score=95,
                           claimed_amount=Decimal("900000")) == ("special_investigations", "siu_high_risk")
 
 
 def test_every_rule_in_the_config_is_reachable_by_these_tests():
     seen = {route_claim(inputs(**c), CFG).rule for c in [
         {}, {"claimed_amount": Decimal("9000")}, {"claimed_amount": Decimal("60000")},
-        {"claimed_amount": Decimal("600000")}, {"risk_score": 75}, {"red_flags": ("duplicate_image",)},
+        {"claimed_amount": Decimal("600000")}, {"risk_score": 95}, {"red_flags": ("duplicate_image",)},
         {"checklist_outcome": "pending_documents", "notice_sent": True}, {"disputed": True}]}
     assert seen == {r.name for r in CFG.rules.rules}
 
@@ -109,7 +109,7 @@ def test_decision_records_rule_inputs_and_the_compared_facts_and_is_deterministi
     record = one.record()
     assert record["claim_number"] == "CLM-1" and record["claimed_amount"] == "700"
     assert record["facts"]["amount"] == "4970.00" and record["why"]
-    assert record["config_version"] == "routing-2026.1"
+    assert record["config_version"] == "routing-2026.2"
 
 
 def test_red_flags_are_order_free():
