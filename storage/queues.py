@@ -148,8 +148,11 @@ def move(session: Session, item_id: int, actor: str, *, holder: str, queue: str,
 def decide(session: Session, item_id: int, *, actor: str, role: str, outcome: str, claimed_amount: Decimal,
            currency: str, assessed_amount: Decimal | None = None, payable_amount: Decimal | None = None,
            breakdown: dict[str, Any] | None = None, reason_code: str | None = None, clause: str | None = None,
-           note: str | None = None) -> Decision:
-    """Close the item with an approval or denial; the claim's stage becomes ``decided``."""
+           note: str | None = None, approval: dict[str, Any] | None = None) -> Decision:
+    """Close the item with an approval or denial; the claim's stage becomes ``decided``.
+
+    ``approval``: what the checklist said and what the reviewer confirmed, for the audit trail.
+    """
     if outcome not in ("approved", "denied"):
         raise ValueError(f"outcome must be approved or denied, not {outcome!r}")
     item = _get(session, item_id)
@@ -163,7 +166,8 @@ def decide(session: Session, item_id: int, *, actor: str, role: str, outcome: st
     claim = session.get(Claim, item.claim_id)
     audit.record(session, claim.id, actor, f"claim.{outcome}", {"stage": claim.stage},
                  {"stage": "decided", "decision": decision.id, "payable_amount": payable_amount,
-                  "reason_code": reason_code, "clause": clause, "breakdown": breakdown})
+                  "reason_code": reason_code, "clause": clause, "breakdown": breakdown,
+                  **({"approval": approval} if approval is not None else {})})
     claim.stage = "decided"
     return decision
 

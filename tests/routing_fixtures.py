@@ -70,9 +70,13 @@ def make_claim(session, store: ObjectStore | None, claim_number: str, *, line: s
                risk: int = 12, red_flags: list | None = None, claimant: str = "ZHANG Wei",
                deductible: str = "500", co_payment: str = "10", sum_insured: str = "200000",
                duplicate_of: list[str] | None = None, checklist: list[tuple[str, str, list[str]]] | None = None,
-               notice_sent: bool = False) -> Made:
+               notice_sent: bool = False, status_reason: str | None = None) -> Made:
     """One claim with a policy, a claim-form document (a real page image in ``store``),
-    extracted fields with boxes, checklist items and a risk score."""
+    extracted fields with boxes, checklist items and a risk score.
+
+    ``status``/``status_reason``: the checklist's acceptance outcome and why; ``checklist``:
+    (code, status, reasons) rows, a cross-document check when the code starts ``check:``.
+    """
     incident = {"auto": "collision", "health": "inpatient", "property": "fire"}[line]
     description = {"auto": "Rear-ended at a junction; rear bumper and boot lid damaged.",
                    "health": "Admitted for three nights with pneumonia.",
@@ -94,7 +98,7 @@ def make_claim(session, store: ObjectStore | None, claim_number: str, *, line: s
     claim = Claim(claim_number=claim_number, policy_number=policy_number, line_of_business=line,
                   incident_type=incident, incident_at=fnol.incident_at, reported_at=fnol.reported_at, channel="app",
                   claimant_name=claimant, claimed_amount=Decimal(amount), currency=currency, language=language,
-                  fnol=fnol.model_dump(mode="json"), stage="scored", status=status,
+                  fnol=fnol.model_dump(mode="json"), stage="scored", status=status, status_reason=status_reason,
                   notice_at=NOW if notice_sent else None)
     session.add(claim)
     session.flush()
@@ -125,7 +129,9 @@ def make_claim(session, store: ObjectStore | None, claim_number: str, *, line: s
         page_ids.append(page.id)
     for code, item_status, reasons in checklist or [("claim_form", "satisfied", ["claim form present and signed"]),
                                                    ("id_card", "satisfied", ["ID matches the claimant"])]:
-        session.add(ChecklistItemRow(claim_id=claim.id, code=code, name=code.replace("_", " ").title(),
+        # named as the checklist stage names them: a check by its kind, an item by its title
+        name = code.split(":")[1].replace("_", " ") if code.startswith("check:") else code.replace("_", " ").title()
+        session.add(ChecklistItemRow(claim_id=claim.id, code=code, name=name,
                                      status=item_status, reasons=[reason(r) for r in reasons], evidence=[],
                                      checklist_version="test-1"))
     session.add(RiskScoreRow(claim_id=claim.id, model_version="fraud-test-1", probability=risk / 100, score=risk,

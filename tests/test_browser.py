@@ -1,6 +1,7 @@
 """The reviewer's journey in headless Chromium: sign in, take the next claim, look at a
-document page, approve one claim and deny another, then check the queue, the audit trail
-and the outbox. Uses Debian's chromium through Playwright (no browser download)."""
+document page, approve one claim and deny another, find approval greyed out on a claim
+the policy does not cover and send it to the panel, then check the queue, the audit
+trail and the outbox. Uses Debian's chromium through Playwright (no browser download)."""
 from __future__ import annotations
 
 import shutil
@@ -22,6 +23,7 @@ from storage.review_models import Decision, DenialLetter
 from tests.routing_fixtures import ID_NUMBER, NOW, config, make_claim
 
 pytestmark = pytest.mark.browser
+OUTSIDE_PERIOD = "The incident on 2024-02-23 falls outside the policy period 2023-01-09 to 2024-01-08"
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -43,7 +45,11 @@ def desk_server(tmp_path, sqlite_url):
     with database.session() as s:
         seed_users(s, rounds=4)
         for number, kw in [("CLM-B1", {"amount": "3200.00"}),
-                           ("CLM-B2", {"amount": "12000.00", "language": "zh", "claimant": "张伟"})]:
+                           ("CLM-B2", {"amount": "12000.00", "language": "zh", "claimant": "张伟"}),
+                           ("CLM-B3", {"amount": "9000.00", "status": "not_accepted", "status_reason": OUTSIDE_PERIOD,
+                                       "checklist": [("claim_form", "satisfied", []),
+                                                     ("check:name_agreement:7", "failed",
+                                                      ["the bank account holder LI Na is not the claimant"])]})]:
             made = make_claim(s, store, number, **kw)
             route_and_enqueue(s, s.get(Claim, made.claim_id), config(), now=NOW)
     app = create_app(settings, secret_key="browser-test", database=database, store=store)
@@ -84,7 +90,7 @@ def test_reviewer_works_two_claims_from_queue_to_decision(desk_server, browser):
     page.fill("input[name=password]", "reviewer")
     page.click("button:has-text('Sign in')")
     rows = page.locator("table.queue tbody tr")
-    assert rows.count() == 2 and rows.nth(0).get_attribute("data-claim") == "CLM-B1"
+    assert rows.count() == 3 and rows.nth(0).get_attribute("data-claim") == "CLM-B1"
     assert "1d 0h" in rows.nth(0).inner_text() or "overdue" in rows.nth(0).inner_text()
 
     # take the next claim: the fast-track one
@@ -108,7 +114,7 @@ def test_reviewer_works_two_claims_from_queue_to_decision(desk_server, browser):
     page.click("[data-testid=approve]")
     assert page.url.endswith("/queues")
     assert "CLM-B1: approved, CNY 2,430.00 payable" in page.inner_text(".flash.ok")
-    assert [r.get_attribute("data-claim") for r in page.locator("table.queue tbody tr").all()] == ["CLM-B2"]
+    assert [r.get_attribute("data-claim") for r in page.locator("table.queue tbody tr").all()] == ["CLM-B2", "CLM-B3"]
 
     # take the next one and deny it with a reason; the letter goes out in Chinese
     page.click("[data-testid=take-next]")
@@ -116,6 +122,16 @@ def test_reviewer_works_two_claims_from_queue_to_decision(desk_server, browser):
     page.select_option("[data-testid=reason]", "late_notification")
     page.click("[data-testid=deny]")
     assert "CLM-B2: denied (late_notification)" in page.inner_text(".flash.ok")
+
+    # the policy does not cover the last one: approve is greyed out with the reasons; send it to the panel
+    page.click("[data-testid=take-next]")
+    assert page.url.endswith("/claims/CLM-B3")
+    assert page.locator("[data-testid=approve]").is_disabled()
+    assert page.locator("[data-testid=approve-form] input[name=note]").is_disabled()
+    refusals = page.inner_text("[data-testid=approve-refusals]")
+    assert OUTSIDE_PERIOD in refusals and "LI Na is not the claimant" in refusals
+    page.click("form[action$='/send_to_panel'] button")
+    assert "CLM-B3: sent to the panel" in page.inner_text(".flash.ok")
     assert "Nothing waiting" in page.inner_text("table.queue")
 
     # afterwards: the dossier shows the decision, the audit trail and the outbox
@@ -129,7 +145,7 @@ def test_reviewer_works_two_claims_from_queue_to_decision(desk_server, browser):
 
     with database.session() as s:
         outcomes = {s.get(Claim, d.claim_id).claim_number: d.outcome for d in s.scalars(select(Decision))}
-        assert outcomes == {"CLM-B1": "approved", "CLM-B2": "denied"}
+        assert outcomes == {"CLM-B1": "approved", "CLM-B2": "denied"}  # CLM-B3 waits for the panel
         letter = s.scalar(select(DenialLetter))
         assert letter.language == "zh" and "Section 5.2 Notice of claim" in letter.body
         actors = set(s.scalars(select(AuditEvent.actor).where(AuditEvent.action.in_(("claim.approved", "claim.denied")))))

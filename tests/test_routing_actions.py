@@ -1,5 +1,6 @@
-"""A reviewer's actions: authority limits, the payable amount, denial letters in the
-claim's language, document requests, referrals, and the audit trail and outbox they leave."""
+"""A reviewer's actions: authority limits, the payable amount, what the checklist lets a
+reviewer approve, denial letters in the claim's language, document requests, referrals,
+and the audit trail and outbox they leave."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,8 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from pipeline.routing import actions
-from pipeline.routing.actions import Actor
+from pipeline.routing.actions import (Actor, ApprovalRefused, ChecklistRow, approval_check, approval_rules,
+                                     load_approval_rules)
 from pipeline.routing.authority import NotAllowed, allowed_actions, mask, may_unmask
+from pipeline.routing.config import ConfigError
 from pipeline.routing.letters import render_denial_letter
 from pipeline.routing.payable import payable_amount
 from pipeline.routing.stage import route_and_enqueue
@@ -18,9 +21,10 @@ from pipeline.schemas import PolicyRecord
 from storage import queues
 from storage.models import AuditEvent, AuditTrailIsAppendOnly, Claim, OutboxMessage, QueueItem
 from storage.review_models import Decision, DenialLetter, DocumentRequest, Investigation
-from tests.routing_fixtures import NOW, config, make_claim
+from tests.routing_fixtures import NOW, ROOT, config, make_claim
 
 CFG = config()
+RULES = approval_rules(ROOT / "config")
 REVIEWER = Actor("riley", "reviewer", "Riley Reviewer")
 SENIOR = Actor("sam", "senior_reviewer", "Sam Senior")
 INVESTIGATOR = Actor("ivy", "investigator", "Ivy Investigator")
@@ -96,6 +100,70 @@ def test_masking_by_role():
     assert not may_unmask(CFG, "reviewer", "id_number") and may_unmask(CFG, "investigator", "id_number")
     assert may_unmask(CFG, "operations", "account_number") and not may_unmask(CFG, "senior_reviewer", "account_number")
     assert may_unmask(CFG, "reviewer", "name")
+
+
+# --- what the checklist lets a reviewer approve (pure) --------------------------------
+
+OUTSIDE_PERIOD = "The incident on 2024-02-23 falls outside the policy period 2023-01-09 to 2024-01-08"
+SATISFIED = [ChecklistRow("claim_form", "Claim form", "satisfied"), ChecklistRow("id_card", "ID card", "satisfied")]
+HOLDER_IS_SOMEONE_ELSE = ChecklistRow("check:name_agreement:7", "name agreement", "failed",
+                                      ("the bank account holder LI Na is not the claimant ZHANG Wei",))
+
+
+def test_an_accepted_claim_with_every_item_satisfied_may_be_approved_without_more():
+    check = approval_check(RULES, "accepted", None, SATISFIED)
+    assert check.allowed and not check.confirmation_required and check.to_confirm == ()
+
+
+def test_a_claim_the_policy_does_not_cover_is_refused_with_the_reason_and_what_to_do_instead():
+    rows = [ChecklistRow("police_report", "Police report", "missing"), HOLDER_IS_SOMEONE_ELSE]
+    check = approval_check(RULES, "not_accepted", OUTSIDE_PERIOD, rows)
+    assert not check.allowed
+    outcome, holder = check.refusals  # every reason, not only the first
+    assert OUTSIDE_PERIOD in outcome and "deny it with the reason or send it to the panel" in outcome
+    assert "cross-document check 'name agreement'" in holder and "LI Na is not the claimant" in holder
+    assert holder.endswith("is failed")
+
+
+def test_a_claim_waiting_for_documents_is_refused_until_they_come():
+    check = approval_check(RULES, "pending_documents", None, [ChecklistRow("police_report", "Police report", "missing")])
+    assert check.refusals == ("the checklist outcome is pending documents: documents are still missing or "
+                              "unreadable; request them or wait for the customer to send them",)
+
+
+def test_an_invalid_document_or_a_failed_check_blocks_even_an_accepted_claim():
+    rows = SATISFIED + [ChecklistRow("bank_card", "Bank card", "invalid", ("the card has expired",)),
+                        HOLDER_IS_SOMEONE_ELSE, ChecklistRow("check:dates:7", "dates", "passed")]
+    check = approval_check(RULES, "accepted", None, rows)
+    assert check.refusals == ("checklist item 'Bank card' (the card has expired) is invalid",
+                              "cross-document check 'name agreement' (the bank account holder LI Na is not the "
+                              "claimant ZHANG Wei) is failed")
+
+
+def test_a_claim_with_readings_for_a_person_needs_the_reviewers_confirmation():
+    unclear = ChecklistRow("check:amount_total:7", "amount total", "needs_person", ("the invoice total is smudged",))
+    review = approval_check(RULES, "pending_review", None, SATISFIED + [unclear])
+    assert review.allowed and review.confirmation_required and review.to_confirm == (unclear,)
+    optional = ChecklistRow("photos", "Photos", "needs_person")  # an optional item on an accepted claim
+    accepted = approval_check(RULES, "accepted", None, SATISFIED + [optional])
+    assert accepted.confirmation_required and accepted.to_confirm == (optional,)
+
+
+def test_a_claim_the_checklist_has_not_seen_is_refused():
+    assert approval_check(RULES, None, None, []).refusals == ("the checklist has not been run on this claim yet",)
+
+
+def test_the_approval_rules_must_name_every_outcome_and_say_what_to_do_when_refusing(tmp_path):
+    text = (ROOT / "config" / "approval.yaml").read_text(encoding="utf-8")
+    (tmp_path / "approval.yaml").write_text(text.replace("  pending_review:\n    approve: after_confirmation\n", ""))
+    with pytest.raises(ConfigError, match="outcomes must be exactly"):
+        load_approval_rules(tmp_path)
+    (tmp_path / "approval.yaml").write_text("\n".join(
+        line for line in text.splitlines() if not line.startswith("    advice: the policy does not respond")))
+    with pytest.raises(ConfigError, match="advice"):
+        load_approval_rules(tmp_path)
+    with pytest.raises(ConfigError, match="is missing"):
+        load_approval_rules(tmp_path / "nowhere")
 
 
 # --- letters (pure) -------------------------------------------------------------------
@@ -258,3 +326,100 @@ def test_the_audit_trail_of_a_decision_cannot_be_edited(db):
     with pytest.raises(AuditTrailIsAppendOnly):
         with db.session() as s:
             s.scalar(select(AuditEvent).where(AuditEvent.action == "claim.approved")).actor = "someone else"
+
+
+# --- the approval guard on the database ----------------------------------------------
+
+def _nothing_decided(s, claim_id, item_id):
+    assert s.get(QueueItem, item_id).status == "taken" and s.scalar(select(Decision)) is None
+    assert "payment_approved" not in _kinds(s, claim_id)
+    assert s.scalar(select(AuditEvent).where(AuditEvent.action == "claim.approved")) is None
+
+
+def test_a_senior_cannot_approve_a_claim_outside_the_policy_period_even_by_calling_the_action(db):
+    # the demo's CLM-2026-000006: not accepted, a required item missing, the account holder someone else
+    claim_id, item_id = _queued(db, "CLM-G1", SENIOR, amount="80000", status="not_accepted",
+                                status_reason=OUTSIDE_PERIOD,
+                                checklist=[("claim_form", "satisfied", []), ("police_report", "missing", ["not sent"]),
+                                           ("check:name_agreement:7", "failed",
+                                            ["the bank account holder LI Na is not the claimant ZHANG Wei"])])
+    with db.session() as s:
+        assert s.get(QueueItem, item_id).queue == "senior_review"
+        with pytest.raises(ApprovalRefused, match="CLM-G1 cannot be approved") as refused:
+            actions.approve(s, CFG, item_id, SENIOR, note="looks fine to me", confirmed_needs_person=True)
+    assert OUTSIDE_PERIOD in str(refused.value) and "LI Na is not the claimant" in str(refused.value)
+    assert isinstance(refused.value, NotAllowed)  # the desk shows it as "Not allowed: ..."
+    with db.session() as s:
+        _nothing_decided(s, claim_id, item_id)
+    with db.session() as s:  # what the refusal points to still works: deny with the reason
+        decision, _ = actions.deny(s, CFG, item_id, SENIOR, reason_code="not_covered")
+    with db.session() as s:
+        assert s.get(Decision, decision.id).outcome == "denied"
+
+
+def test_a_claim_waiting_for_documents_cannot_be_approved(db):
+    claim_id, item_id = _queued(db, "CLM-G2", amount="3200", status="pending_documents",
+                                checklist=[("claim_form", "satisfied", []), ("police_report", "missing", ["not sent"])])
+    with db.session() as s, pytest.raises(ApprovalRefused, match="request them or wait"):
+        actions.approve(s, CFG, item_id, REVIEWER)
+    with db.session() as s:
+        _nothing_decided(s, claim_id, item_id)
+
+
+def test_an_invalid_item_or_failed_check_blocks_approval_of_an_accepted_claim(db):
+    claim_id, item_id = _queued(db, "CLM-G3", amount="9000", status="accepted",
+                                checklist=[("claim_form", "satisfied", []),
+                                           ("bank_card", "invalid", ["the card belongs to LI Na"]),
+                                           ("check:id_number:7", "failed", ["the ID number differs from the notice"])])
+    with db.session() as s, pytest.raises(ApprovalRefused) as refused:
+        actions.approve(s, CFG, item_id, REVIEWER)
+    assert "checklist item 'Bank Card' (the card belongs to LI Na) is invalid" in str(refused.value)
+    assert "cross-document check 'id number' (the ID number differs from the notice) is failed" in str(refused.value)
+    with db.session() as s:
+        _nothing_decided(s, claim_id, item_id)
+
+
+PENDING_REVIEW = dict(amount="3200", status="pending_review",
+                      checklist=[("claim_form", "satisfied", []),
+                                 ("medical_invoice", "needs_person", ["the total is read at 61% confidence"]),
+                                 ("check:amount_total:7", "needs_person", ["the invoices add up to 3,150.00"])])
+
+
+def test_pending_review_needs_the_confirmation_and_a_note_before_approval(db):
+    claim_id, item_id = _queued(db, "CLM-G4", **PENDING_REVIEW)
+    with db.session() as s, pytest.raises(ApprovalRefused, match="confirm that you looked at everything") as refused:
+        actions.approve(s, CFG, item_id, REVIEWER, note="Checked the invoice by hand.")
+    assert "checklist item 'Medical Invoice'" in str(refused.value) and "'amount total'" in str(refused.value)
+    with db.session() as s, pytest.raises(ApprovalRefused, match="at least 15 characters"):
+        actions.approve(s, CFG, item_id, REVIEWER, note="  ok  ", confirmed_needs_person=True)
+    with db.session() as s:
+        _nothing_decided(s, claim_id, item_id)
+
+
+def test_pending_review_approved_with_confirmation_records_it_on_the_decision_and_in_the_audit_trail(db):
+    claim_id, item_id = _queued(db, "CLM-G5", **PENDING_REVIEW)
+    with db.session() as s:
+        decision = actions.approve(s, CFG, item_id, REVIEWER, confirmed_needs_person=True,
+                                   note="Invoice total 3,200.00 checked on page 2.")
+    with db.session() as s:
+        d = s.get(Decision, decision.id)
+        assert d.outcome == "approved" and d.payable_amount == Decimal("2430.00")
+        assert d.note == ("Confirmed I looked at every item a person must decide (medical_invoice, "
+                          "check:amount_total:7). Invoice total 3,200.00 checked on page 2.")
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "claim.approved"))
+        assert event.after["approval"] == {
+            "checklist_outcome": "pending_review", "rules_version": RULES.version, "needs_person_confirmed": True,
+            "confirmed_items": ["medical_invoice", "check:amount_total:7"],
+            "note": "Invoice total 3,200.00 checked on page 2."}
+        assert _kinds(s, claim_id)[-1] == "payment_approved"
+
+
+def test_an_accepted_claim_is_approved_with_the_outcome_on_record_and_no_confirmation_asked(db):
+    _, item_id = _queued(db, "CLM-G6")
+    with db.session() as s:
+        actions.approve(s, CFG, item_id, REVIEWER)
+    with db.session() as s:
+        assert s.scalar(select(Decision)).note is None
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "claim.approved"))
+        assert event.after["approval"]["checklist_outcome"] == "accepted"
+        assert event.after["approval"]["needs_person_confirmed"] is False

@@ -1,7 +1,9 @@
 """The reviewer's desk over HTTP: sign-in, queues, the dossier with masking, page images
-(redacted for roles that may not see ID and bank numbers), and actions with their checks."""
+(redacted for roles that may not see ID and bank numbers), and actions with their checks,
+including what the checklist lets a reviewer approve."""
 from __future__ import annotations
 
+import html as htmllib
 import io
 import re
 
@@ -14,8 +16,9 @@ from pipeline.routing.stage import route_and_enqueue
 from pipeline.settings import Settings
 from pipeline.web.app import create_app
 from pipeline.web.users import check_password, create_user, hash_password, seed_users
+from storage import queues
 from storage.db import Database
-from storage.models import Claim, OutboxMessage, QueueItem
+from storage.models import AuditEvent, Claim, OutboxMessage, QueueItem
 from storage.objects import LocalStore
 from storage.review_models import Decision, User
 from tests.routing_fixtures import ACCOUNT, ID_NUMBER, NOW, config, make_claim
@@ -221,3 +224,102 @@ def test_the_dossier_shows_the_audit_trail_and_outbox(desk):
     html = client.get("/claims/CLM-W2").text
     assert "queue.routed" in html and "queue.taken" in html
     assert "材料已齐全" in html  # the zh claim's materials-complete message
+
+
+# --- what the checklist lets a reviewer approve ---------------------------------------
+
+OUTSIDE_PERIOD = "The incident on 2024-02-23 falls outside the policy period 2023-01-09 to 2024-01-08"
+HOLDER_IS_SOMEONE_ELSE = ("check:name_agreement:7", "failed", ["the bank account holder LI Na is not the claimant"])
+
+
+def held_by(database, username: str, number: str, **claim) -> str:
+    """A claim routed and taken by ``username``; its queue item id."""
+    with database.session() as s:
+        made = make_claim(s, None, number, **claim)
+        _, item = route_and_enqueue(s, s.get(Claim, made.claim_id), CFG, now=NOW)
+        queues.take(s, item.id, username)
+        return str(item.id)
+
+
+def text_of(response) -> str:
+    return htmllib.unescape(response.text)
+
+
+def test_approve_is_greyed_out_with_the_reasons_and_refused_when_posted_anyway(desk):
+    app, database = desk
+    item_id = held_by(database, "senior", "CLM-W4", amount="80000", status="not_accepted",
+                      status_reason=OUTSIDE_PERIOD,
+                      checklist=[("claim_form", "satisfied", []), ("police_report", "missing", ["not sent"]),
+                                 HOLDER_IS_SOMEONE_ELSE])
+    client = signed_in(app, "senior")
+    page = client.get("/claims/CLM-W4")
+    form = re.search(r'<form[^>]*data-testid="approve-form".*?</form>', page.text, re.S).group(0)
+    assert re.search(r'<fieldset disabled>', form) and re.search(r'data-testid="approve" disabled', form)
+    reasons = htmllib.unescape(re.search(r'data-testid="approve-refusals">(.*?)</div>', form, re.S).group(1))
+    assert OUTSIDE_PERIOD in reasons and "deny it with the reason or send it to the panel" in reasons
+    assert "cross-document check 'name agreement' (the bank account holder LI Na is not the claimant)" in reasons
+    assert 'data-testid="payable"' not in form and 'data-testid="deny-form"' in page.text
+    r = client.post("/claims/CLM-W4/actions/approve", data={"csrf": csrf(page.text), "item_id": item_id,
+                                                            "confirm_needs_person": "yes", "note": "approve anyway please"})
+    assert r.headers["location"] == "/claims/CLM-W4"
+    assert "Not allowed: CLM-W4 cannot be approved: the checklist outcome is not accepted" in text_of(
+        client.get("/claims/CLM-W4"))
+    with database.session() as s:
+        assert s.scalar(select(Decision)) is None and s.get(QueueItem, int(item_id)).status == "taken"
+
+
+@pytest.mark.parametrize("claim, refusal", [
+    (dict(status="pending_documents", checklist=[("claim_form", "satisfied", []), ("police_report", "missing", [])]),
+     "the checklist outcome is pending documents: documents are still missing or unreadable; request them or wait"),
+    (dict(status="accepted", checklist=[("claim_form", "satisfied", []),
+                                        ("bank_card", "invalid", ["the card has expired"])]),
+     "checklist item 'Bank Card' (the card has expired) is invalid"),
+    (dict(status="accepted", checklist=[("claim_form", "satisfied", []), HOLDER_IS_SOMEONE_ELSE]),
+     "cross-document check 'name agreement' (the bank account holder LI Na is not the claimant) is failed"),
+], ids=["pending_documents", "invalid_item", "failed_check"])
+def test_the_desk_refuses_approval_and_names_why(desk, claim, refusal):
+    app, database = desk
+    item_id = held_by(database, "reviewer", "CLM-W5", amount="9000", **claim)
+    client = signed_in(app, "reviewer")
+    page = client.get("/claims/CLM-W5")
+    assert refusal in text_of(page) and re.search(r'data-testid="approve" disabled', page.text)
+    client.post("/claims/CLM-W5/actions/approve", data={"csrf": csrf(page.text), "item_id": item_id})
+    assert f"Not allowed: CLM-W5 cannot be approved: {refusal}" in text_of(client.get("/claims/CLM-W5"))
+    with database.session() as s:
+        assert s.scalar(select(Decision)) is None
+
+
+def test_pending_review_is_approved_once_the_reviewer_confirms_and_notes_what_they_checked(desk):
+    app, database = desk
+    item_id = held_by(database, "reviewer", "CLM-W6", amount="3200", status="pending_review",
+                      checklist=[("claim_form", "satisfied", []),
+                                 ("check:amount_total:7", "needs_person", ["the invoice total is read at 61%"])])
+    client = signed_in(app, "reviewer")
+    page = client.get("/claims/CLM-W6")
+    form = re.search(r'<form[^>]*data-testid="approve-form".*?</form>', page.text, re.S).group(0)
+    assert "<fieldset>" in form and 'data-testid="approve">' in form  # not disabled
+    assert re.search(r'name="confirm_needs_person" value="yes" required', form)
+    assert re.search(r'name="note" required minlength="15"', form)
+    assert "cross-document check 'amount total' (the invoice total is read at 61%)" in htmllib.unescape(form)
+
+    r = client.post("/claims/CLM-W6/actions/approve", data={"csrf": csrf(page.text), "item_id": item_id,
+                                                            "note": "Checked the invoice total."})
+    assert r.headers["location"] == "/claims/CLM-W6"
+    assert "Not allowed: confirm that you looked at everything a person must decide" in text_of(
+        client.get("/claims/CLM-W6"))
+    r = client.post("/claims/CLM-W6/actions/approve", data={"csrf": csrf(page.text), "item_id": item_id,
+                                                            "confirm_needs_person": "yes", "note": "fine"})
+    assert "at least 15 characters" in text_of(client.get("/claims/CLM-W6"))
+
+    r = client.post("/claims/CLM-W6/actions/approve", data={"csrf": csrf(page.text), "item_id": item_id,
+                                                            "confirm_needs_person": "yes",
+                                                            "note": "Invoice total 3,200.00 checked on the scan."})
+    assert r.status_code == 303 and r.headers["location"] == "/queues"
+    assert "CLM-W6: approved, CNY 2,430.00 payable" in client.get("/queues").text
+    with database.session() as s:
+        d = s.scalar(select(Decision))
+        assert d.outcome == "approved" and d.note == (
+            "Confirmed I looked at every item a person must decide (check:amount_total:7). "
+            "Invoice total 3,200.00 checked on the scan.")
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "claim.approved"))
+        assert event.actor == "reviewer" and event.after["approval"]["confirmed_items"] == ["check:amount_total:7"]

@@ -4,18 +4,26 @@ refer to investigators or the panel, give it back; and an investigator's closing
 Each action checks the user's role and authority again (the desk hiding a button is
 not a control), changes the queue item, writes the customer's messages to the outbox
 in the claim's language, and appends to the audit trail, all in the caller's transaction.
+Approval also answers to the checklist (config/approval.yaml): a claim the policy does
+not cover, one still missing documents, or one with an invalid document or a failed
+cross-document check cannot be approved, whoever asks.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Sequence
 
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pipeline.routing.authority import check_action
-from pipeline.routing.config import RoutingConfig
+from pipeline.routing.authority import NotAllowed, check_action
+from pipeline.routing.config import CHECKLIST_OUTCOMES, ConfigError, RoutingConfig
 from pipeline.routing.deadlines import deadline_for
 from pipeline.routing.letters import doc_type_label, render_denial_letter, render_investigation_report
 from pipeline.routing.milestones import post_milestone
@@ -24,7 +32,7 @@ from pipeline.routing.rules import authority_limit
 from pipeline.schemas import PolicyRecord
 from pipeline.vocabulary import DOC_TYPES
 from storage import audit, queues
-from storage.models import Claim, Document, Policy, QueueItem, RiskScoreRow, utcnow
+from storage.models import ChecklistItemRow, Claim, Document, Policy, QueueItem, RiskScoreRow, utcnow
 from storage.review_models import Decision, DenialLetter, DocumentRequest, Investigation
 
 INVESTIGATION_OUTCOMES = ("no_fraud", "fraud_confirmed", "inconclusive")
@@ -80,13 +88,180 @@ def parse_amount(text: str | None) -> Decimal | None:
     return value
 
 
+# --- the approval guard ---------------------------------------------------------------
+
+class ApprovalRefused(NotAllowed):
+    """The checklist does not let this claim be approved; the message says why and what to do."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OutcomeRule(_Strict):
+    approve: Literal["allowed", "after_confirmation", "refused"]
+    advice: str = ""  # what to do instead, when refused
+
+    @model_validator(mode="after")
+    def _advice_when_refused(self) -> "OutcomeRule":
+        if self.approve == "refused" and not self.advice.strip():
+            raise ValueError("a refused outcome needs advice: what the reviewer should do instead")
+        return self
+
+
+class Blocking(_Strict):
+    items: list[Literal["satisfied", "missing", "invalid", "needs_person"]]
+    checks: list[Literal["passed", "failed", "needs_person", "not_applicable"]]
+
+
+class ApprovalRules(_Strict):
+    """config/approval.yaml: when the checklist lets a reviewer approve."""
+
+    version: str
+    outcomes: dict[str, OutcomeRule]
+    blocking: Blocking
+    confirm_status: Literal["needs_person"]
+    confirmation_note_min_chars: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _every_outcome(self) -> "ApprovalRules":
+        if set(self.outcomes) != set(CHECKLIST_OUTCOMES):
+            raise ValueError(f"outcomes must be exactly {', '.join(CHECKLIST_OUTCOMES)}")
+        return self
+
+
+def load_approval_rules(config_dir: Path) -> ApprovalRules:
+    path = Path(config_dir) / "approval.yaml"
+    if not path.is_file():
+        raise ConfigError(f"{path} is missing")
+    try:
+        return ApprovalRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+@lru_cache(maxsize=4)
+def approval_rules(config_dir: Path | None = None) -> ApprovalRules:
+    """The rules in ``config_dir`` (default: the settings' config folder), read once."""
+    if config_dir is None:
+        from pipeline.settings import get_settings
+
+        config_dir = get_settings().config_dir
+    return load_approval_rules(config_dir)
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    """A checklist item, or a cross-document check when ``code`` starts with ``check:``."""
+
+    code: str
+    name: str
+    status: str
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def is_check(self) -> bool:
+        return self.code.startswith("check:")
+
+    def describe(self) -> str:
+        what = f"cross-document check '{self.name}'" if self.is_check else f"checklist item '{self.name}'"
+        return what + (f" ({'; '.join(self.reasons)})" if self.reasons else "")
+
+
+@dataclass(frozen=True)
+class ApprovalCheck:
+    """What the checklist says about approving: refusals (none: it may be approved) and the
+    items and checks a reviewer must confirm they looked at."""
+
+    outcome: str | None
+    refusals: tuple[str, ...]
+    confirmation_required: bool
+    to_confirm: tuple[ChecklistRow, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusals
+
+
+def approval_check(rules: ApprovalRules, outcome: str | None, outcome_reason: str | None,
+                   rows: Sequence[ChecklistRow]) -> ApprovalCheck:
+    """Every reason the claim may not be approved (all of them, not the first), and what needs confirming."""
+    refusals = []
+    rule = rules.outcomes.get(outcome) if outcome else None
+    if not outcome:
+        refusals.append("the checklist has not been run on this claim yet")
+    elif rule is None:
+        refusals.append(f"the checklist outcome {outcome!r} is unknown to config/approval.yaml")
+    elif rule.approve == "refused":
+        why = f" ({outcome_reason})" if outcome_reason else ""
+        refusals.append(f"the checklist outcome is {outcome.replace('_', ' ')}{why}: {rule.advice}")
+    for row in rows:
+        blocking = rules.blocking.checks if row.is_check else rules.blocking.items
+        if row.status in blocking:
+            refusals.append(f"{row.describe()} is {row.status.replace('_', ' ')}")
+    to_confirm = tuple(r for r in rows if r.status == rules.confirm_status)
+    required = bool(to_confirm) or (rule is not None and rule.approve == "after_confirmation")
+    return ApprovalCheck(outcome, tuple(refusals), required, to_confirm)
+
+
+def checklist_rows(session: Session, claim_id: int) -> list[ChecklistRow]:
+    rows = session.scalars(select(ChecklistItemRow).where(ChecklistItemRow.claim_id == claim_id)
+                           .order_by(ChecklistItemRow.id)).all()
+    return [ChecklistRow(r.code, r.name, r.status, tuple(_reason_text(x) for x in r.reasons or [])) for r in rows]
+
+
+def approval_check_for(session: Session, claim: Claim, rules: ApprovalRules | None = None) -> ApprovalCheck:
+    return approval_check(rules or approval_rules(), claim.status, claim.status_reason,
+                          checklist_rows(session, claim.id))
+
+
+def _reason_text(reason) -> str:
+    """A stored checklist reason (``pipeline.checklist.reasons.Reason``) in English."""
+    if isinstance(reason, dict):
+        return str(reason.get("message_en") or reason.get("message") or reason.get("code") or reason)
+    return str(reason)
+
+
+def _guard_approval(check: ApprovalCheck, rules: ApprovalRules, claim: Claim, confirmed: bool,
+                    note: str) -> dict:
+    """Refuse what the checklist does not allow; return what goes on the record."""
+    if not check.allowed:
+        raise ApprovalRefused(f"{claim.claim_number} cannot be approved: " + "; ".join(check.refusals))
+    confirmed_codes = [r.code for r in check.to_confirm]
+    if check.confirmation_required:
+        items = ", ".join(r.describe() for r in check.to_confirm) or "the readings the checklist left open"
+        if not confirmed:
+            raise ApprovalRefused(f"confirm that you looked at everything a person must decide before approving: "
+                                  f"{items}")
+        if len(note) < rules.confirmation_note_min_chars:
+            raise ApprovalRefused(f"write a short note (at least {rules.confirmation_note_min_chars} characters) "
+                                  f"on what you checked before approving")
+    return {"checklist_outcome": check.outcome, "rules_version": rules.version,
+            "needs_person_confirmed": check.confirmation_required, "confirmed_items": confirmed_codes,
+            "note": note or None}
+
+
 def approve(session: Session, config: RoutingConfig, item_id: int, actor: Actor, *,
-            assessed_amount: Decimal | None = None, note: str = "") -> Decision:
+            assessed_amount: Decimal | None = None, note: str = "", confirmed_needs_person: bool = False,
+            rules: ApprovalRules | None = None) -> Decision:
+    """Approve and work out the payable amount, if the checklist allows it (config/approval.yaml).
+
+    ``confirmed_needs_person``: the reviewer confirms they looked at every item and check
+    marked needs_person; required with a note whenever there is one (or the outcome is
+    pending_review). The confirmation goes on the decision's note and in the audit trail.
+    """
     item, claim = _held(session, config, item_id, actor, "approve")
+    rules = rules or approval_rules()
+    note = note.strip()
+    record = _guard_approval(approval_check_for(session, claim, rules), rules, claim, confirmed_needs_person, note)
+    if record["needs_person_confirmed"]:
+        looked_at = ", ".join(record["confirmed_items"]) or "the open readings"
+        note = f"Confirmed I looked at every item a person must decide ({looked_at}). {note}"
     pay = payable_for(session, claim, assessed_amount)
     decision = queues.decide(session, item.id, actor=actor.username, role=actor.role, outcome="approved",
                              claimed_amount=claim.claimed_amount, currency=claim.currency, assessed_amount=pay.assessed,
-                             payable_amount=pay.payable, breakdown=pay.breakdown(), note=note.strip() or None)
+                             payable_amount=pay.payable, breakdown=pay.breakdown(), note=note or None,
+                             approval=record)
     post_milestone(session, config, claim, "review_completed", actor.username)
     post_milestone(session, config, claim, "payment_approved", actor.username,
                    {"payable_amount": f"{pay.payable:,.2f}"})

@@ -42,8 +42,10 @@ class SignInRequired(Exception):
 
 
 def create_app(settings: Settings, *, secret_key: str | None = None, config: RoutingConfig | None = None,
-               database: Database | None = None, store: ObjectStore | None = None) -> FastAPI:
+               database: Database | None = None, store: ObjectStore | None = None,
+               approval: desk.ApprovalRules | None = None) -> FastAPI:
     config = config or load_config(settings.config_dir)
+    approval = approval or desk.load_approval_rules(settings.config_dir)
     database = database or open_database(settings)
     store = store or open_store(settings)
     secret_key = secret_key or os.environ.get("CLAIMS_WEB_SECRET") or secrets.token_hex(32)
@@ -158,7 +160,8 @@ def create_app(settings: Settings, *, secret_key: str | None = None, config: Rou
         with database.session() as session:
             user = current_user(request, session)
             claim = load_claim(session, claim_number, user)
-            return page(request, "dossier.html", {"user": user, **views.dossier(session, config, user, claim)})
+            return page(request, "dossier.html", {"user": user, **views.dossier(session, config, user, claim,
+                                                                                approval)})
 
     @app.get("/claims/{claim_number}/pages/{page_id}.png")
     def page_image(request: Request, claim_number: str, page_id: int):
@@ -205,7 +208,7 @@ def create_app(settings: Settings, *, secret_key: str | None = None, config: Rou
         actor = desk.Actor(user.username, user.role, user.display_name)
         try:
             with database.session() as session:
-                message = _perform(session, config, action, item_id, actor, form)
+                message = _perform(session, config, approval, action, item_id, actor, form)
         except NotAllowed as exc:
             flash(request, f"Not allowed: {exc}", "error")
         except QueueConflict as exc:
@@ -220,12 +223,12 @@ def create_app(settings: Settings, *, secret_key: str | None = None, config: Rou
     return app
 
 
-def _perform(session, config: RoutingConfig, action: str, item_id: int, actor: desk.Actor,
-             form: dict[str, Any]) -> str:
+def _perform(session, config: RoutingConfig, approval: desk.ApprovalRules, action: str, item_id: int,
+             actor: desk.Actor, form: dict[str, Any]) -> str:
     note = form.get("note") or ""
     if action == "approve":
         d = desk.approve(session, config, item_id, actor, assessed_amount=desk.parse_amount(form.get("assessed_amount")),
-                         note=note)
+                         note=note, confirmed_needs_person=form.get("confirm_needs_person") == "yes", rules=approval)
         return f"approved, {d.currency} {d.payable_amount:,.2f} payable"
     if action == "deny":
         d, _ = desk.deny(session, config, item_id, actor, reason_code=form.get("reason_code") or "",

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.routing import authority
-from pipeline.routing.actions import INVESTIGATION_OUTCOMES, payable_for
+from pipeline.routing.actions import (INVESTIGATION_OUTCOMES, ApprovalRules, approval_check_for, approval_rules,
+                                     payable_for)
 from pipeline.routing.config import RoutingConfig
 from pipeline.routing.deadlines import as_utc
 from pipeline.routing.report import time_left
@@ -102,7 +103,10 @@ def _checklist_reason(reason: Any) -> str:
     return str(reason)
 
 
-def dossier(session: Session, config: RoutingConfig, user: DeskUser, claim: Claim) -> dict[str, Any]:
+def dossier(session: Session, config: RoutingConfig, user: DeskUser, claim: Claim,
+            rules: ApprovalRules | None = None) -> dict[str, Any]:
+    """Everything the dossier page shows; ``rules``: config/approval.yaml (default: the settings')."""
+    rules = rules or approval_rules()
     now = utcnow()
     item = session.scalars(select(QueueItem).where(QueueItem.claim_id == claim.id, QueueItem.status.in_(ACTIVE))
                            .order_by(QueueItem.id.desc())).first()
@@ -126,13 +130,15 @@ def dossier(session: Session, config: RoutingConfig, user: DeskUser, claim: Clai
     duplicates = [{"document": d.original_name, "claims": d.duplicate_of} for d in documents if d.duplicate_of]
     fnol = {k: _shown(config, user, k, v) for k, v in (claim.fnol or {}).items() if not isinstance(v, dict)}
 
-    actions, payable, payable_error = [], None, None
+    actions, payable, payable_error, approval = [], None, None, None
     if item is not None:
         actions = authority.allowed_actions(
             config, user.role, queue=item.queue, line_of_business=claim.line_of_business,
             claimed_amount=claim.claimed_amount, currency=claim.currency, item_status=item.status,
             holder=item.assigned_to, username=user.username)
         if "approve" in actions:
+            approval = approval_check_for(session, claim, rules)
+        if approval is not None and approval.allowed:
             try:
                 payable = payable_for(session, claim)
             except ValueError as exc:
@@ -154,6 +160,8 @@ def dossier(session: Session, config: RoutingConfig, user: DeskUser, claim: Clai
         "risk": risk, "risk_reasons": [_reason_text(r) for r in (risk.reasons if risk else [])],
         "red_flags": [_flag(f) for f in (risk.red_flags if risk else [])], "duplicates": duplicates,
         "documents": docs, "actions": actions, "payable": payable, "payable_error": payable_error,
+        "approval": approval,
+        "confirmation_note_min_chars": rules.confirmation_note_min_chars,
         "authority_limit": limit, "base_currency": config.rules.base_currency,
         "denial_reasons": config.denial.reasons, "doc_types": [t for t in DOC_TYPES if t != "other"],
         "doc_type_labels": config.milestones["en"].doc_types,
