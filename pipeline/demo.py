@@ -72,8 +72,9 @@ def run_demo(console: Console, count: int, seed: int, out: Path) -> None:
 
     console.print("[bold]4. Summary[/]")
     table = Table(show_lines=False)
-    for col in ("claim", "dossier", "docs", "pages", "acceptance", "risk", "queue"):
-        table.add_column(col)
+    table.add_column("claim", no_wrap=True)
+    for col in ("dossier", "docs", "pages", "acceptance", "risk", "queue"):
+        table.add_column(col, overflow="fold")
     statuses = [claim_status(ctx, number) for number, _ in numbers]
     for (number, name), st in zip(numbers, statuses):
         risk = st["risk"] or {}
