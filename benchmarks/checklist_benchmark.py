@@ -43,7 +43,6 @@ from pipeline.reading.types import ExtractedField  # noqa: E402
 from pipeline.schemas import FirstNotice, PolicyRecord  # noqa: E402
 from pipeline.vocabulary import DEFECT_KINDS  # noqa: E402
 
-INVOICE_TYPES = ("medical_invoice", "repair_invoice")
 # Which reason codes count as a flag of which planted defect kind.
 REASON_KIND = {
     "name_mismatch": "name_mismatch",
@@ -170,31 +169,24 @@ def reader_document(claim: Claim, entry: dict[str, Any], read: dict[str, Any]) -
     )
 
 
-def link_reuse(dossiers: list[Dossier], min_confidence: float) -> None:
-    """Cross-claim reuse over the whole set: same bytes, or the same invoice (issuer + number) re-scanned."""
+def link_reuse(dossiers: list[Dossier]) -> None:
+    """Cross-claim reuse over the whole set, as the pipeline finds it: the same bytes, or the
+    same document identity (number, or issuer + date + total) re-scanned."""
     by_hash: dict[str, set[str]] = defaultdict(set)
-    by_invoice: dict[tuple[str, str], set[str]] = defaultdict(set)
-
-    def invoice_key(d: DossierDocument) -> tuple[str, str] | None:
-        number = d.fields.get("invoice_number")
-        if d.doc_type in INVOICE_TYPES and number and number.confidence >= min_confidence and number.value:
-            return d.doc_type, number.value.upper()
-        return None
-
+    by_identity: dict[tuple, set[str]] = defaultdict(set)
     for dossier in dossiers:
         for d in dossier.documents:
             by_hash[d.sha256].add(dossier.claim_number)
-            if (key := invoice_key(d)) is not None:
-                by_invoice[key].add(dossier.claim_number)
+            for identity in d.identities():
+                by_identity[identity].add(dossier.claim_number)
     for dossier in dossiers:
         for d in dossier.documents:
             d.duplicate_of = sorted(by_hash[d.sha256] - {dossier.claim_number})
-            key = invoice_key(d)
-            if key is not None and not d.duplicate_of:
-                d.near_duplicate_of = sorted(by_invoice[key] - {dossier.claim_number})
+            near = set().union(*(by_identity[i] for i in d.identities())) - {dossier.claim_number}
+            d.near_duplicate_of = sorted(near - set(d.duplicate_of))
 
 
-def build_dossiers(claims: list[Claim], reads: dict[str, dict[str, Any]] | None, min_confidence: float) -> list[Dossier]:
+def build_dossiers(claims: list[Claim], reads: dict[str, dict[str, Any]] | None) -> list[Dossier]:
     dossiers = []
     for claim in claims:
         if reads is None:
@@ -203,7 +195,7 @@ def build_dossiers(claims: list[Claim], reads: dict[str, dict[str, Any]] | None,
             documents = [reader_document(claim, e, reads[sha256(claim.files[e["file"]])]) for e in claim.truth["documents"]]
         dossiers.append(Dossier(claim_number=claim.key, fnol=claim.fnol, policy=claim.policy, documents=documents,
                                 received_at=claim.fnol.reported_at))
-    link_reuse(dossiers, min_confidence)
+    link_reuse(dossiers)
     return dossiers
 
 
@@ -411,7 +403,7 @@ def run(claims: list[Claim], reads: dict[str, dict[str, Any]] | None, title: str
     if near_duplicate:  # what-if: how a near-identical copy in another claim is treated
         settings = settings.model_copy(update={"reuse": settings.reuse.model_copy(update={"near_duplicate": near_duplicate})})
         title += f", near duplicates -> {near_duplicate}"
-    dossiers = build_dossiers(claims, reads, settings.reading.min_field_confidence)
+    dossiers = build_dossiers(claims, reads)
     started = time.perf_counter()
     results = [verify(d, checklists.for_claim(d.fnol.line_of_business, d.fnol.incident_type), settings) for d in dossiers]
     elapsed = time.perf_counter() - started

@@ -5,11 +5,34 @@ fraud red flags are pure functions of it, so the same case always gets the same 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from pipeline.reading.types import ExtractedField
 from pipeline.schemas import FirstNotice, PolicyRecord
+
+
+# What makes a text document the same document when its bytes differ (re-scanned,
+# re-compressed, cropped): its number, or its issuer, date and total together. A whole
+# -page perceptual hash cannot tell two invoices printed from one template apart.
+IDENTITY_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "medical_invoice": (("invoice_number",), ("issue_date", "total_amount", "issuer")),
+    "repair_invoice": (("invoice_number",), ("issue_date", "total_amount", "issuer")),
+    "itemised_bill": (("issue_date", "total_amount", "issuer"),),
+    "repair_estimate": (("issue_date", "total_amount", "issuer"),),
+    "police_report": (("report_number",),),
+    "fire_report": (("report_number",),),
+}
+MIN_IDENTITY_CONFIDENCE = 0.6
+
+
+def document_identities(doc_type: str, fields: Mapping[str, tuple[str, float]]) -> set[tuple]:
+    """The identities a document carries, from its fields' (value, confidence) readings."""
+    values = {name: value.strip().upper() for name, (value, conf) in fields.items()
+              if value and conf >= MIN_IDENTITY_CONFIDENCE}
+    return {(doc_type, keys, tuple(values[k] for k in keys))
+            for keys in IDENTITY_FIELDS.get(doc_type, ()) if all(k in values for k in keys)}
 
 
 @dataclass
@@ -30,6 +53,9 @@ class DossierDocument:
     def value(self, name: str) -> str | None:
         f = self.fields.get(name)
         return f.value if f else None
+
+    def identities(self) -> set[tuple]:
+        return document_identities(self.doc_type, {n: (f.value, f.confidence) for n, f in self.fields.items()})
 
 
 @dataclass

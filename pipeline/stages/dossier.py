@@ -4,33 +4,27 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pipeline.dossier import Dossier, DossierDocument, QuarantinedFile
+from pipeline.dossier import Dossier, DossierDocument, QuarantinedFile, document_identities
 from pipeline.fraud.config import load_fraud_config
 from pipeline.fraud.image_hash import hamming
 from pipeline.reading.types import ExtractedField
 from pipeline.schemas import FirstNotice, PolicyRecord
 from storage.models import Claim, Document, Policy
 
-# A whole-page perceptual hash cannot tell two invoices printed from the same template
-# apart (measured: different documents 6-10 bits apart, a cropped copy 8-18), so it only
-# judges photos. A text document is the same document when it carries the same identity:
-# its number, or its issuer, date and total together.
-PHOTO_TYPES = ("damage_photo",)
-IDENTITY_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "medical_invoice": (("invoice_number",), ("issue_date", "total_amount", "issuer")),
-    "repair_invoice": (("invoice_number",), ("issue_date", "total_amount", "issuer")),
-    "itemised_bill": (("issue_date", "total_amount", "issuer"),),
-    "repair_estimate": (("issue_date", "total_amount", "issuer"),),
-    "police_report": (("report_number",),),
-    "fire_report": (("report_number",),),
-}
-MIN_IDENTITY_CONFIDENCE = 0.6
+PHOTO_TYPES = ("damage_photo",)  # a perceptual hash judges photos; text documents go by identity
+
+
+def _best_fields(doc: Document) -> dict[str, ExtractedField]:
+    best: dict[str, ExtractedField] = {}
+    for f in doc.fields:
+        if f.name not in best or f.confidence > best[f.name].confidence:
+            best[f.name] = ExtractedField(f.name, f.value, f.raw, f.confidence, f.page_no,
+                                          tuple(f.box) if f.box else None)
+    return best
 
 
 def _identities(doc: Document) -> set[tuple]:
-    values = {f.name: f.value.strip().upper() for f in doc.fields if f.value and f.confidence >= MIN_IDENTITY_CONFIDENCE}
-    return {(doc.doc_type, keys, tuple(values[k] for k in keys))
-            for keys in IDENTITY_FIELDS.get(doc.doc_type or "", ()) if all(k in values for k in keys)}
+    return document_identities(doc.doc_type or "", {n: (f.value, f.confidence) for n, f in _best_fields(doc).items()})
 
 
 def near_duplicates(session: Session, doc: Document, max_bits: int) -> list[str]:
@@ -52,15 +46,6 @@ def exact_duplicates(session: Session, doc: Document) -> list[str]:
     """Other claims holding the very same bytes, whichever was uploaded first."""
     return sorted(set(session.scalars(select(Claim.claim_number).join(Document).where(
         Document.sha256 == doc.sha256, Document.claim_id != doc.claim_id))))
-
-
-def _best_fields(doc: Document) -> dict[str, ExtractedField]:
-    best: dict[str, ExtractedField] = {}
-    for f in doc.fields:
-        if f.name not in best or f.confidence > best[f.name].confidence:
-            best[f.name] = ExtractedField(f.name, f.value, f.raw, f.confidence, f.page_no,
-                                          tuple(f.box) if f.box else None)
-    return best
 
 
 def load_dossier(session: Session, claim: Claim) -> Dossier:
