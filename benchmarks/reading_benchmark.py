@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/reading_benchmark.py [--count N] [--sroie-limit N]
 
 1. A generated evaluation set, made here with ``EVAL_SEED`` and ``EVAL_NOISE``: a seed
-   and noise settings nobody develops or trains on (the shipped classifier was trained
-   on seed 101 with the default noise). Every document goes through the production
+   and noise settings nobody develops or trains on (the shipped classifier's model card
+   names the seeds it was trained on). Every document goes through the production
    path (prepare pages -> OCR engine -> classifier -> field extraction), and fields are
    scored on the type the classifier gave, as a user would get them.
 2. Real scanned receipts (../shared/data/receipts_sroie) for the invoice fields
@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "claims-reading-benchmark")
     args = ap.parse_args(argv)
     print(f"Reading benchmark: evaluation seed {EVAL_SEED}, noise {EVAL_NOISE}")
-    print(f"(training used seed 101 with default NoiseSettings(); cores: {os.cpu_count()}; "
+    print(f"(the classifier's training seeds are on its model card and never include {EVAL_SEED}; cores: {os.cpu_count()}; "
           f"default run subsamples: {args.count} dossiers, {args.sroie_limit} receipts)")
     t0 = time.perf_counter()
     results = run_generated(args.count, args.work_dir)

@@ -106,6 +106,20 @@ def test_colourfulness_separates_grey_scans_from_photos():
     assert colourfulness(vivid) > 50
 
 
+def test_a_card_held_up_to_the_camera_looks_like_a_card_and_a_wall_does_not():
+    from PIL import ImageDraw
+
+    from pipeline.reading.classify import shape_features
+
+    card = Image.new("RGB", (1200, 1600), (90, 80, 70))
+    ImageDraw.Draw(card).polygon([(250, 600), (950, 620), (940, 1060), (240, 1040)], fill=(235, 235, 225))
+    wall = Image.new("RGB", (1600, 1200), (200, 195, 185))
+    ImageDraw.Draw(wall).rectangle([0, 900, 1600, 1200], fill=(120, 110, 100))  # a floor: wide, not card-shaped
+    assert shape_features(card)["card_like"] == 1.0
+    assert shape_features(wall)["card_like"] == 0.0
+    assert shape_features(None) == {"card_like": 0.0, "edge_density": 0.0}
+
+
 def test_the_shipped_classifier_loads_and_says_where_it_came_from():
     if not list(MODELS_DIR.glob("*/model.skops")):
         pytest.fail("no classifier shipped under models/doc_classifier/")

@@ -169,6 +169,74 @@ def test_an_ocr_slip_in_a_long_label_is_tolerated():
     assert fields("itemised_bill", page)["total_amount"] == "42.90"
 
 
+def test_chinese_labels_are_found_through_ocr_slips_but_a_code_is_not_a_number():
+    page = page_of([
+        (0.10, 0.05, "国南京市第三人民医院"),  # a speck read as 国 before the letterhead
+        (0.10, 0.18, "票据代码: 207341087349"),
+        (0.10, 0.20, "发票号吗: 38277634"),  # 码 misread
+        (0.10, 0.23, "”姓 名: 李娜"),  # a stray quote before the label
+        (0.10, 0.26, "开票日其: 2024年8月26日"),
+        (0.10, 0.60, "金额合计〈大写 ) : 制佰类拾就元陆角陆分 (4写) Y872.66"),
+        (0.10, 0.70, "收喜单位(章): 南京市第三人民医院收款人李娟"),  # 收款单位 misread, a stamp, a neighbour
+    ])
+    got = fields("medical_invoice", page, lang_hint="zh")
+    assert got["invoice_number"] == "38277634"
+    assert got["name"] == "李娜"
+    assert got["issue_date"] == "2024-08-26"
+    assert got["total_amount"] == "872.66"
+    assert got["issuer"] == "南京市第三人民医院"
+
+
+def test_an_exact_label_wins_over_a_misread_longer_one():
+    page = page_of([(0.10, 0.20, "车牌号 京A3JG96"), (0.10, 0.23, "*保单号 PDAA202332010610100005")])
+    assert fields("repair_estimate", page)["vehicle_plate"] == "京A3JG96"
+    # OCR puts a space between a Chinese character and a Latin letter: 川 A75703
+    assert fields("repair_estimate", page_of([(0.1, 0.2, "车牌号码 : 川 A75703")]))["vehicle_plate"] == "川A75703"
+    assert fields("claim_form", page)["policy_number"] == "PDAA202332010610100005"
+
+
+def test_capital_numerals_spoilt_by_ocr_are_not_read_as_a_small_amount():
+    page = page_of([
+        (0.10, 0.30, "西药费 1 281.70 281.70"),
+        (0.10, 0.50, "金额合计(大写): 制佰类拾就元陆角陆分"),
+        (0.10, 0.55, "872.66"),
+    ])
+    assert fields("medical_invoice", page, lang_hint="zh")["total_amount"] == "872.66"
+
+
+def test_a_valid_resident_id_gives_the_birth_date_the_ocr_misread_or_missed():
+    misread = page_of([(0.10, 0.20, "出生日期 1949年12月21日"), (0.10, 0.40, "公民身份号码 11010519491231002X")])
+    unread = page_of([(0.10, 0.20, "出年 1949 年 12 月 31"), (0.10, 0.40, "ARG ee 11010519491231002X")])
+    for page in (misread, unread):
+        got = {f.name: f for f in extract_fields("id_card", [page])}
+        assert got["id_number"].value == "11010519491231002X"
+        assert got["date_of_birth"].value == "1949-12-31"
+
+
+def test_account_numbers_with_a_gap_read_as_a_dot_and_ids_with_s_read_as_dollar():
+    bank = page_of([(0.10, 0.26, ".| 账号 “6225.8886 5516 3941 581 ，")])
+    assert fields("bank_details", bank)["account_number"] == "6225888655163941581"
+    card = page_of([(0.10, 0.50, "ID No."), (0.10, 0.53, "$26215654")])
+    assert fields("id_card", card)["id_number"] == "S26215654"
+
+
+def test_a_chinese_document_number_keeps_its_brackets_however_ocr_bent_them():
+    page = page_of([(0.10, 0.13, "文号: 深消火认字〔2024] 第4437号，")])
+    assert fields("fire_report", page)["report_number"] == "深消火认字〔2024〕第4437号"
+
+
+def test_a_name_with_digits_or_mixed_scripts_is_kept_but_sent_to_a_person():
+    page = page_of([(0.10, 0.27, "姓名 BY 二2Z 主央")])
+    (name,) = [f for f in extract_fields("id_card", [page]) if f.name == "name"]
+    assert name.confidence < 0.5
+
+
+def test_a_letterhead_bank_of_is_not_a_bank_label():
+    page = page_of([(0.10, 0.04, "Bank of America"), (0.10, 0.20, "Account holder: Liam Johnson"),
+                    (0.10, 0.22, "Bank: Bank of America")])
+    assert fields("bank_details", page)["bank_name"] == "Bank of America"
+
+
 def test_damage_photos_have_no_fields_and_unknown_types_are_refused():
     assert extract_fields("damage_photo", [page_of([(0.1, 0.1, "x")])]) == []
     with pytest.raises(ValueError, match="unknown document type"):

@@ -49,6 +49,7 @@ from pipeline.reading.normalize import (
         ("25032018", "DMY", "2018-03-25"),
         ("Date: 25/12/2018 8:13:39 PM", "DMY", "2018-12-25"),
         ("born 14/07/61", "DMY", "1961-07-14"),  # two-digit years from 50 are 19xx
+        ("Date: 22/1212017 14:03", "DMY", "2017-12-22"),  # OCR read the second slash as a one
     ],
 )
 def test_dates_in_every_common_format_become_iso(text, prefer, expected):
@@ -112,6 +113,8 @@ def test_the_date_order_of_a_document_is_inferred_from_dates_that_settle_it(text
         ("零元整", "0.00"),
         ("壹拾万零伍佰元整", "100500.00"),
         ("大写：贰仟零伍元整", "2005.00"),
+        ("合计金额:4.349.86", "4349.86"),  # OCR read the thousands mark and the decimal mark alike
+        ("Total due: £5,565,00", "5565.00"),
     ],
 )
 def test_amounts_become_decimals_with_two_places(text, expected):

@@ -50,8 +50,14 @@ IMAGE_FEATURES: tuple[str, ...] = (
     "digit_share",  # share of characters that are digits (bills and bank letters are full of them)
     "log_pages",  # log(page count)
     "text_layer",  # 1 when the text came from a PDF text layer
+    "card_like",  # 1 when a four-cornered outline of a card's size and shape stands out of the picture
+    "edge_density",  # share of pixels on an edge: print is dense with edges, a wall or a car body is not
 )
+# What versions trained before the card features were added read (the scaler's columns).
+LEGACY_IMAGE_FEATURES = IMAGE_FEATURES[:8]
 DEFAULT_MIN_CONFIDENCE = 0.4
+CARD_AREA = (0.14, 0.6)
+CARD_ASPECT = (1.3, 2.1)
 
 
 def colourfulness(image: Image.Image | None) -> float:
@@ -64,6 +70,45 @@ def colourfulness(image: Image.Image | None) -> float:
     rg = arr[:, :, 0] - arr[:, :, 1]
     yb = 0.5 * (arr[:, :, 0] + arr[:, :, 1]) - arr[:, :, 2]
     return float(math.hypot(rg.std(), yb.std()) + 0.3 * math.hypot(rg.mean(), yb.mean()))
+
+
+def shape_features(image: Image.Image | None) -> dict[str, float]:
+    """Whether the picture shows a card: the largest convex four-cornered outline, and how
+    busy the picture is with edges. A photo of an ID or bank card whose print OCR could not
+    read still looks like a card; a photo of a dented door does not."""
+    out = {"card_like": 0.0, "edge_density": 0.0}
+    if image is None:
+        return out
+    import cv2
+
+    small = image.convert("RGB")
+    small.thumbnail((400, 400))
+    rgb = np.asarray(small, dtype=np.uint8)
+    gray = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (5, 5), 0)
+    out["edge_density"] = float((cv2.Canny(gray, 30, 90) > 0).mean())
+    saturation = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[:, :, 1], (5, 5), 0)
+    area_all = float(gray.shape[0] * gray.shape[1])
+    best = 0.0
+    # a card differs from what it lies on in brightness or in colour: try both, either way round
+    for channel in (gray, saturation):
+        _, mask = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        for m in (mask, 255 - mask):
+            m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8))
+            contours, _ = cv2.findContours(m, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            for c in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+                hull = cv2.convexHull(c)
+                poly = cv2.approxPolyDP(hull, 0.04 * cv2.arcLength(hull, True), True)
+                area = cv2.contourArea(poly) / area_all
+                solid = cv2.contourArea(c) / max(1.0, cv2.contourArea(hull))
+                if len(poly) == 4 and 0.05 <= area <= 0.9 and solid > 0.9 and area > best:
+                    (_, _), (w, h), _ = cv2.minAreaRect(poly)
+                    best, aspect = area, max(w, h) / max(1.0, min(w, h))
+    # a card held up to a camera fills a seventh to three fifths of the picture, and is
+    # 1.3 to 2.1 times as wide as high (ID-1: 1.59); a floor or a wall in a damage photo is
+    # smaller, larger or longer
+    if best and CARD_AREA[0] <= best <= CARD_AREA[1] and CARD_ASPECT[0] <= aspect <= CARD_ASPECT[1]:
+        out["card_like"] = 1.0
+    return out
 
 
 def image_features(pages: Sequence[PageText], first_image: Image.Image | None = None) -> dict[str, float]:
@@ -84,6 +129,7 @@ def image_features(pages: Sequence[PageText], first_image: Image.Image | None = 
         "digit_share": sum(c.isdigit() for c in chars) / len(chars) if chars else 0.0,
         "log_pages": math.log(max(1, len(pages))),
         "text_layer": 1.0 if first is not None and first.source == "text_layer" else 0.0,
+        **shape_features(first_image),
     }
 
 
@@ -113,6 +159,7 @@ class DocumentClassifier:
             analyzer="char_wb", ngram_range=(2, 4), min_df=2, max_features=20000, sublinear_tf=True
         )
         self.scaler = StandardScaler()
+        self.feature_names: tuple[str, ...] = IMAGE_FEATURES
         self.model = LogisticRegression(C=C, max_iter=3000)
         self.centroids: np.ndarray | None = None  # one unit-length TF-IDF centroid per type with text
         self.min_similarity = 0.0
@@ -123,7 +170,7 @@ class DocumentClassifier:
     def _matrix(self, texts: Sequence[str], feats: Sequence[dict[str, float]], fit: bool) -> sp.csr_matrix:
         if len(texts) != len(feats):
             raise ValueError(f"{len(texts)} texts but {len(feats)} image feature rows")
-        num = np.array([[f.get(k, 0.0) for k in IMAGE_FEATURES] for f in feats], dtype=np.float64)
+        num = np.array([[f.get(k, 0.0) for k in self.feature_names] for f in feats], dtype=np.float64)
         if fit:
             x_text = self.vectorizer.fit_transform(texts)
             x_num = self.scaler.fit_transform(num)
@@ -197,7 +244,7 @@ class DocumentClassifier:
         sio.dump(
             {"vectorizer": self.vectorizer, "scaler": self.scaler, "model": self.model,
              "min_confidence": self.min_confidence, "C": self.C, "centroids": self.centroids,
-             "min_similarity": self.min_similarity},
+             "min_similarity": self.min_similarity, "feature_names": list(self.feature_names)},
             out / "model.skops",
             compression=zipfile.ZIP_DEFLATED,
         )
@@ -222,6 +269,7 @@ class DocumentClassifier:
         clf = cls(min_confidence=state["min_confidence"], C=state["C"])
         clf.vectorizer, clf.scaler, clf.model = state["vectorizer"], state["scaler"], state["model"]
         clf.centroids, clf.min_similarity = state["centroids"], state["min_similarity"]
+        clf.feature_names = tuple(state.get("feature_names") or LEGACY_IMAGE_FEATURES)
         clf.version = version
         card_path = models_dir / version / "card.json"
         clf.card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
@@ -279,7 +327,9 @@ def model_card_markdown(card: dict[str, Any]) -> str:
         f"Trained: {card.get('trained_at', '')}  ",
         f"Software: scikit-learn {card.get('sklearn', '')}, Python {card.get('python', '')}",
         "",
-        "## Metrics (held-out split of the training data)",
+        "## Metrics (held-out documents, before the final refit on everything)",
+        "",
+        f"Held out: {card.get('split', '')}",
         "",
         f"- accuracy of the best guess: {m.get('accuracy')}",
         f"- accuracy when low confidence is filed as `other` (what the reader does): {m.get('accuracy_low_as_other')}",

@@ -168,6 +168,7 @@ class LabelHit:
     start: int  # character span of the label in row.text
     end: int
     priority: int
+    fuzzy: bool = False  # matched with one Chinese character misread or dropped
 
 
 @lru_cache(maxsize=4)
@@ -197,20 +198,45 @@ def _label_pattern(phrase: str) -> list[dict[str, Any]]:
     return pattern
 
 
+_ONE_CJK = {"TEXT": {"REGEX": "^[\u3400-\u9fff]$"}}
+
+
+def _fuzzy_cjk_patterns(phrase: str) -> list[list[dict[str, Any]]]:
+    """OCR slips in a Chinese label of three or more characters: one character misread
+    (发票号吗, 收喜单位) or, from four characters on, one inner character dropped (票 号码).
+
+    Each character is its own token, so spaces OCR puts between characters do not matter.
+    """
+    chars = _TOKEN_RE.findall(phrase)
+    if len(chars) < 3 or not all(len(c) == 1 and "\u3400" <= c <= "\u9fff" for c in chars):
+        return []
+    out = []
+    for i in range(len(chars)):
+        out.append([_ONE_CJK if j == i else {"LOWER": c} for j, c in enumerate(chars)])
+    if len(chars) >= 4:
+        for i in range(1, len(chars) - 1):
+            out.append([{"LOWER": c} for j, c in enumerate(chars) if j != i])
+    return out
+
+
 @lru_cache(maxsize=4)
-def _label_matcher(path: str = str(LABELS_PATH)) -> tuple[Matcher, dict[int, tuple[str, str]]]:
-    """One spaCy Matcher for every label phrase of every field; match id -> (field, phrase)."""
+def _label_matcher(path: str = str(LABELS_PATH)) -> tuple[Matcher, dict[int, tuple[str, str, bool]]]:
+    """One spaCy Matcher for every label phrase of every field; match id -> (field, phrase, fuzzy)."""
     nlp = spacy.blank("en")
     matcher = Matcher(nlp.vocab)
-    keys: dict[int, tuple[str, str]] = {}
+    keys: dict[int, tuple[str, str, bool]] = {}
     config = load_label_config(path)
     for name, spec in config["fields"].items():
-        for group, owner in (("labels", name), ("avoid", AVOID)):
+        for group, owner in (("labels", name), ("avoid", f"{AVOID}:{name}")):
             for lang_phrases in (spec.get(group) or {}).values():
                 for phrase in lang_phrases:
                     key = f"{owner}|{phrase.lower()}"
                     matcher.add(key, [_label_pattern(phrase)])
-                    keys[nlp.vocab.strings[key]] = (owner, phrase.lower())
+                    keys[nlp.vocab.strings[key]] = (owner, phrase.lower(), False)
+                    fuzzy = _fuzzy_cjk_patterns(phrase)
+                    if fuzzy:
+                        matcher.add(key + "|~", fuzzy)
+                        keys[nlp.vocab.strings[key + "|~"]] = (owner, phrase.lower(), True)
     return matcher, keys
 
 
@@ -229,6 +255,10 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
     return Doc(_VOCAB, words=words), where
 
 
+# OCR reads specks and shadows as stray marks before a label: "‘Account holder", "”发票号码", ".| 账号"
+_LABEL_JUNK = "*#•·\"'“”‘’`~_|…-—.,，。、;:：()（）[]【】<>〈〉《》「」 "
+
+
 def _stands_as_label(row: Row, start: int, end: int) -> bool:
     """A label begins its line or a column (a gap before it), or ends with a colon.
 
@@ -238,11 +268,11 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
     first = row.words_in(start, end)
     if first:
         word_start, word_end = row.spans[first[0]][0], row.spans[first[-1]][1]
-        if row.text[word_start:start].strip("*#•·"):
+        if row.text[word_start:start].strip(_LABEL_JUNK):
             return False  # "一、被保险人信息": the label is the tail of another word
         if end < word_end and "\u3400" <= row.text[end] <= "\u9fff":
             return False  # "诊断证明书", "患者因...入院": the head of a longer word
-    if row.text[end:].lstrip(" ").startswith((":", "：")) or not row.text[:start].strip(" *#"):
+    if row.text[end:].lstrip(" ").startswith((":", "：")) or not row.text[:start].strip(_LABEL_JUNK):
         return True
     before = [i for i, (s, e) in enumerate(row.spans) if e <= start]
     if not before or not first:
@@ -262,6 +292,15 @@ def find_labels(rows: list[Row]) -> list[LabelHit]:
     specs = field_specs()
     doc, where = _row_doc(rows)
     matches = matcher(doc)
+    def stands(s: int, e: int) -> bool:
+        return where[s][0] == where[e - 1][0] and _stands_as_label(rows[where[s][0]], where[s][1], where[e - 1][2])
+
+    exact_spans = [(s, e) for m, s, e in matches if not keys[m][2] and stands(s, e)]
+    # a guess at a misread label never overrides a label read exactly: in "车牌号 京A12345"
+    # 车牌号 is the label, not 车牌号码 with its last character misread; but in "发票号吗"
+    # 发票号 is the head of a longer word, and 发票号码 misread is the better guess
+    matches = [(m, s, e) for m, s, e in matches
+               if not keys[m][2] or not any(s < e2 and s2 < e for s2, e2 in exact_spans)]
     spans = filter_spans([doc[s:e] for _, s, e in matches])
     by_span: dict[tuple[int, int], list[int]] = {}
     for match_id, s, e in matches:
@@ -270,14 +309,19 @@ def find_labels(rows: list[Row]) -> list[LabelHit]:
     for span in spans:
         row_i, c0, _ = where[span.start]
         _, _, c1 = where[span.end - 1]
-        for match_id in by_span[(span.start, span.end)]:
-            owner, phrase = keys[match_id]
-            if owner == AVOID:
-                continue
-            if not _stands_as_label(rows[row_i], c0, c1):
+        found = [keys[m] for m in by_span[(span.start, span.end)]]
+        exact = [k for k in found if not k[2]]
+        found = exact or found  # a label read exactly outranks a guess at a misread one
+        # a field's own avoid phrase at the same place vetoes it: 票据代码 is not 票据号码,
+        # however the OCR slipped; "Bank Name" is no name but still the bank's label
+        vetoed = {owner.split(":", 1)[1] for owner, _, _ in found if owner.startswith(AVOID)}
+        if not _stands_as_label(rows[row_i], c0, c1):
+            continue
+        for owner, phrase, fuzzy in found:
+            if owner.startswith(AVOID) or owner in vetoed:
                 continue
             prio = specs[owner].priority.get(phrase, 1)
-            hits.append(LabelHit(owner, phrase, rows[row_i], c0, c1, prio))
+            hits.append(LabelHit(owner, phrase, rows[row_i], c0, c1, prio, fuzzy))
     return hits
 
 
@@ -317,16 +361,17 @@ class Context:
 # A parser reads a value from text starting at ``offset``: -> (value, start, end) or None.
 Parser = Callable[[str, int, Context], "tuple[str, int, int] | None"]
 
-_SKIP_RE = re.compile(r"[\s:：;.\-#=|/]*")
+_SKIP_RE = re.compile(r"[\s:：;.\-#=|/“”‘’\"'`~_…,，、。]*")
 _CN_PLATE_RE = re.compile(
-    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z]\s*[·•.\-]?\s*[A-Z0-9]{5,6}"
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s?[A-Z]\s*[·•.\-]?\s*[A-Z0-9]{5,6}"
 )
 _PLATE_RE = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9 \-]*\d)(?=[A-Z0-9 \-]*[A-Z])[A-Z0-9]{1,4}[ \-]?[A-Z0-9]{2,5}(?![A-Z0-9])")
 _VIN_RE = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
 _CN_ID_RE = re.compile(r"(?<!\d)\d{6}\s?\d{8}\s?\d{3}[\dXx](?![\dA-Za-z])")
 _IDENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]|[A-Za-z0-9]")
 _IBAN_RE = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])")
-_DIGIT_GROUPS_RE = re.compile(r"(?:[A-Z]{2}\d{2}[ ]?)?\d{2,6}(?:[ \-]\d{2,6}){1,6}")
+# a number printed in groups; OCR reads a gap as a dot now and then (6225.8886 5516 3941 581)
+_DIGIT_GROUPS_RE = re.compile(r"(?:[A-Z]{2}\d{2}[ ]?)?\d{2,8}(?:(?:[ \-]|\.(?=\d{3}))\d{2,12}){1,6}(?![\d.,]\d)")
 
 
 def _parse_date(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
@@ -337,6 +382,9 @@ def _parse_date(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | 
     return iso, offset + s, offset + e
 
 
+_WRITTEN_AS_RE = re.compile(r"[(（〈<]\s*[^\s()（）]{0,2}\s*写\s*[)）〉>]?")
+
+
 def _parse_amount(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
     """The amount a label announces: the last money-looking number in the value text.
 
@@ -344,17 +392,21 @@ def _parse_amount(text: str, offset: int, ctx: Context) -> tuple[str, int, int] 
     preferred, and a trailing one over a leading one; a label followed by a long run of
     numbers (more than three: a table row) gives its first.
     """
-    rest = text[offset:]
+    # "(大写)" and "(小写)" say how the amount is written; OCR makes "(4写)" of them
+    rest = _WRITTEN_AS_RE.sub(lambda m: " " * len(m.group(0)), text[offset:])
     amounts = [
         (s, e, v)
         for s, e, v in find_amounts(rest)
         if not re.match(r"\s*%", rest[e:]) and v >= 0 and not _inside_date(rest, s, e)
     ]
     if not amounts:  # 壹仟贰佰元整: an amount only in capital numerals
-        cap = chinese_capital_amount(rest)
-        if cap is not None:
-            m = re.search(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整]+", rest)
-            return format_amount(cap), offset + m.start(), offset + m.end()
+        m = re.search(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整]{2,}", rest)
+        # only a run that begins the value and names its unit: in "制佰类拾就元陆角陆分" OCR
+        # spoilt the head, and 陆角陆分 alone would be a confident 0.66
+        if m and not re.sub(r"[\s:：;()（）〈〉<>|.,，、。“”\"'¥￥Y]", "", rest[: m.start()]) and re.search("[元圆整]", m.group(0)):
+            cap = chinese_capital_amount(m.group(0))
+            if cap is not None:
+                return format_amount(cap), offset + m.start(), offset + m.end()
         return None
     with_cents = [a for a in amounts if re.search(r"[.,]\d{2}$", rest[a[0] : a[1]])]
     s, e, v = (with_cents or amounts)[-1] if len(amounts) <= 3 else (with_cents or amounts)[0]
@@ -365,16 +417,25 @@ def _inside_date(text: str, s: int, e: int) -> bool:
     return any(ds <= s and e <= de for ds, de, _ in find_dates(text))
 
 
+# a Chinese official document number: 深消火认字〔2024〕第4437号 (OCR bends the brackets)
+_CN_DOC_NO_RE = re.compile(r"([\u3400-\u9fff]{1,8})\s*[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*(\d{1,8})\s*号")
+
+
 def _parse_identifier(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
     rest = text[offset:]
     m = _SKIP_RE.match(rest)
     pos = m.end() if m else 0
+    doc_no = _CN_DOC_NO_RE.match(rest, pos)
+    if doc_no:
+        return f"{doc_no[1]}〔{doc_no[2]}〕第{doc_no[3]}号", offset + doc_no.start(), offset + doc_no.end()
     iban = _IBAN_RE.match(rest.upper(), pos)  # GB82 WEST 1234 5698 7654 32
     if iban:
         return normalize_identifier(iban.group(0)), offset + iban.start(), offset + iban.end()
     groups = _DIGIT_GROUPS_RE.match(rest, pos)  # 6222 0212 3456 7890: one number in groups
     if groups:
-        return normalize_identifier(groups.group(0)), offset + groups.start(), offset + groups.end()
+        return normalize_identifier(groups.group(0)).replace(".", ""), offset + groups.start(), offset + groups.end()
+    if rest[pos : pos + 1] == "$" and rest[pos + 1 : pos + 2].isalnum():  # $26215654: an S read as a dollar sign
+        rest = rest[:pos] + "S" + rest[pos + 1 :]
     m = _IDENT_RE.match(rest, pos)
     if not m or not any(c.isdigit() for c in m.group(0)) or len(m.group(0)) < 3:
         return None
@@ -412,9 +473,16 @@ def _parse_currency(text: str, offset: int, ctx: Context) -> tuple[str, int, int
     return code, offset, len(text)
 
 
+_STAMP_RE = re.compile(r"[(（〈<]?\s*[章盖]\s*[.。]?\s*[)）〉>]\s*[:：]?")  # 收款单位(章): where the stamp goes
+
+
 def _parse_text(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
     m = _SKIP_RE.match(text, offset)
     start = m.end() if m else offset
+    stamp = _STAMP_RE.match(text, start)
+    if stamp:
+        m = _SKIP_RE.match(text, stamp.end())
+        start = m.end() if m else stamp.end()
     value = normalize_name(text[start:])
     if len(value) < 2 or not any(c.isalpha() for c in value):
         return None
@@ -470,7 +538,7 @@ def _candidates_from_label(
     got = parse(row.text[:end], hit.end, ctx)
     if got:
         value, s, e = got
-        out.append(Candidate(hit.field, value, row.text[s:e], row, s, e, "label_right", hit.priority))
+        out.append(Candidate(hit.field, value, row.text[s:e], row, s, e, "label_right", hit.priority, 0.9 if hit.fuzzy else 1.0))
         return out
     # the line below: the words under the label, left of the next label on the label's line
     label_box = row.box_of(hit.start, hit.end)
@@ -493,7 +561,7 @@ def _candidates_from_label(
         got = parse(r.text[:end], start, ctx)
         if got:
             value, s, e = got
-            out.append(Candidate(hit.field, value, r.text[s:e], r, s, e, "label_below", hit.priority))
+            out.append(Candidate(hit.field, value, r.text[s:e], r, s, e, "label_below", hit.priority, 0.9 if hit.fuzzy else 1.0))
             break
     return out
 
@@ -505,7 +573,7 @@ def _pattern_candidates(field: str, rows: list[Row]) -> list[Candidate]:
     out: list[Candidate] = []
     for r in rows:
         text = r.text
-        if field == "id_number":
+        if field in ("id_number", "licence_number"):  # a Chinese licence number is the holder's ID number
             for m in _CN_ID_RE.finditer(text):
                 v = normalize_identifier(m.group(0))
                 if valid_cn_id(v):
@@ -521,7 +589,7 @@ def _pattern_candidates(field: str, rows: list[Row]) -> list[Candidate]:
                 out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern"))
         elif field == "account_number":
             for m in _DIGIT_GROUPS_RE.finditer(text):
-                v = normalize_identifier(m.group(0)).replace("-", "")
+                v = normalize_identifier(m.group(0)).replace("-", "").replace(".", "")
                 if account_check(v):
                     out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern"))
         elif field == "currency":
@@ -556,6 +624,35 @@ def _clean_org_name(text: str) -> str:
     if rest and first.isalpha() and first.isupper() and len(first) <= 3 and initials.startswith(first):
         text = rest
     return text
+
+
+_EDGE_JUNK = "-_‘’“”\"'`|.,;:~ ，。、；：…*#•·「」"
+_ABBREVIATIONS = ("co.", "inc.", "ltd.", "bhd.", "corp.", "dept.", "st.")
+
+
+def clean_issuer(text: str, cfg: dict[str, Any]) -> str:
+    """An organisation's name without the specks, stamps and neighbours OCR read with it.
+
+    Chinese: the name runs from its place (南京市...) to its last organisation word
+    (...医院), so "国南京市第三人民医院收款人李娟" -> "南京市第三人民医院". English:
+    stray marks at either end go, and a semicolon inside is an OCR'd comma.
+    """
+    cjk = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    if cjk >= 4 and cjk >= sum(c.isascii() and c.isalpha() for c in text):
+        t = re.sub(r"[\s]+", "", text)
+        t = re.sub(r"^[(（]?章\.?[)）]", "", t.strip(_EDGE_JUNK)).strip(_EDGE_JUNK)
+        ends = [m.end() for suffix in cfg.get("cn_org_suffixes", []) for m in re.finditer(re.escape(suffix), t)]
+        if ends:
+            t = t[: max(ends)]
+        starts = [i for place in cfg.get("cn_places", []) if 0 <= (i := t.find(place)) <= 6]
+        if starts:
+            t = t[min(starts):]
+        return re.sub(r"^[^\u3400-\u9fffA-Za-z0-9]+", "", t)
+    t = re.sub(r"\s+", " ", text).strip(_EDGE_JUNK.replace(".", "")).replace(";", ",")
+    t = t.strip(_EDGE_JUNK.replace(".", ""))
+    while t.endswith(".") and not t.lower().endswith(_ABBREVIATIONS):
+        t = t[:-1].rstrip(_EDGE_JUNK.replace(".", ""))
+    return t
 
 
 def _merge_rows(a: Row, b: Row) -> Row:
@@ -634,6 +731,23 @@ def _largest_amount(rows: list[Row], skip_words: list[str]) -> list[Candidate]:
     return [best] if best else []
 
 
+def _check_birth_date(cands: list[Candidate], rows: list[Row]) -> list[Candidate]:
+    """A valid Chinese resident ID carries its holder's birth date (digits 7-14), and its
+    check character vouches for every digit: it confirms a date read by its label, and
+    overrules one the OCR misread (1995-01-21 for 1995-11-21) or could not read at all."""
+    ids = _pattern_candidates("id_number", rows)
+    if not ids:
+        return cands
+    c = ids[0]
+    born = f"{c.value[6:10]}-{c.value[10:12]}-{c.value[12:14]}"
+    agreeing = [x for x in cands if x.value == born]
+    for x in agreeing:
+        x.bonus = max(x.bonus, 1.2)
+    if agreeing:
+        return agreeing
+    return [Candidate("date_of_birth", born, c.raw, c.row, c.start, c.end, "pattern", 5, bonus=1.2)]
+
+
 def _first_date(field: str, rows: list[Row], ctx: Context) -> list[Candidate]:
     for r in rows:
         for s, e, iso in find_dates(r.text, ctx.date_order):
@@ -705,18 +819,35 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             for c in cands:  # 开户行 names the branch: 中国工商银行上海分行 -> 中国工商银行
                 if "银行" in c.value:
                     c.value = c.value[: c.value.index("银行") + 2]
+        if name == "date_of_birth":
+            cands = _check_birth_date(cands, rows)
         if not cands:
             cands = _pattern_candidates(name, rows)
         if not cands and name == "issuer":
             cands = _issuer_candidates(rows, cfg, labels)
-        if not cands and name == "total_amount":
-            cands = _largest_amount(rows, field_cfg.get("fallback_skip", []))
+        if spec.kind == "amount":  # "TOTAL 0.00" is a misread figure (or a void), never what is owed
+            cands = [c for c in cands if c.value != "0.00"]
+        if name == "total_amount" and not any(re.search(r"[.,]\s?\d{2}$", c.raw) for c in cands):
+            # a bare "2" or "7" beside 合计 is an OCR'd fragment more often than a total
+            extra = _largest_amount(rows, field_cfg.get("fallback_skip", []))
+            for c in cands:
+                c.priority = min(c.priority, -1)
+            cands += extra
         if not cands and name == "issue_date":
             cands = _first_date(name, rows, ctx)
         if not cands and name == "currency" and rows:  # no mark printed: where the document is from
             code = currency_from_place("\n".join(r.text for r in rows)) or {"zh": "CNY"}.get(lang_hint or "")
             if code:
                 cands = [Candidate(name, code, "", rows[0], 0, 0, "position", 0, bonus=0.8)]
+        if name == "name":
+            for c in cands:  # "BY 二2Z 主央": digits or a script mix are no one's name; let a person look
+                mixed = re.search(r"[\u3400-\u9fff]", c.value) and re.search(r"[A-Za-z]", c.value)
+                if re.search(r"\d", c.value) or mixed:
+                    c.bonus = min(c.bonus, 0.5)
+        if name == "issuer":
+            for c in cands:
+                c.value = clean_issuer(c.value, cfg)
+            cands = [c for c in cands if len(c.value) >= 2]
         if not cands:
             continue
         later_is_better = name == "total_amount"  # a receipt's last total is what was paid

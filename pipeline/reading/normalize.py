@@ -47,6 +47,8 @@ _D_MON_Y = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?[ \t\-/.,]*(" + _MONTH
 _MON_D_Y = re.compile(r"(?<![a-z])(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?:st|nd|rd|th)?[ \t,\-/.]+(\d{4}|\d{2})(?!\d)", re.I)
 _Y_MON_D = re.compile(r"(?<!\d)(\d{4})[ \t\-/.]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?!\d)", re.I)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+# OCR reads the second slash of 22/12/2017 as a one: 22/1212017 (only with a 19xx/20xx year after it)
+_SLIPPED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})[1l|I]((?:19|20)\d{2})(?!\d)")
 _COMPACT_DMY = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])((?:19|20)\d{2})(?!\d)")
 
 
@@ -91,7 +93,7 @@ def _match_to_iso(kind: str, m: re.Match[str], prefer: Prefer) -> str | None:
     if kind == "y_mon_d":
         return _iso(int(m[1]), _month(m[2]), int(m[3]))
     # numeric a/b/y: decide which of a and b is the day
-    a, b, y = int(m[1]), int(m[3]), _year(m[4])
+    a, b, y = (int(m[1]), int(m[2]), int(m[3])) if kind == "slipped" else (int(m[1]), int(m[3]), _year(m[4]))
     if a > 12 and b <= 12:
         return _iso(y, b, a)
     if b > 12 and a <= 12:
@@ -119,6 +121,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("numeric", _NUMERIC),
     ("compact", _COMPACT),
     ("compact_dmy", _COMPACT_DMY),
+    ("slipped", _SLIPPED),
 )
 
 
@@ -262,6 +265,8 @@ def _parse_number(s: str) -> Decimal | None:
                 return None
             whole = re.sub(r"[,. ]", "", s.rsplit(last, 1)[0])
             value = Decimal(f"{whole}.{tail}")
+        elif len(seps) > 1 and len(tail) == 2 and last in ",.":  # 4.349.86, 5,565,00: OCR slipped the decimal mark
+            value = Decimal(re.sub(r"[,. ]", "", s.rsplit(last, 1)[0]) + "." + tail)
         elif len(seps) > 1:  # 1,234,567 or 1.234.567: thousands only
             value = Decimal(re.sub(r"[,. ]", "", s))
         elif last == " ":

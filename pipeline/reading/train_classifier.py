@@ -24,12 +24,14 @@ from typing import Any, Optional
 import typer
 
 from pipeline.reading.classify import (
+    IMAGE_FEATURES,
     MODELS_DIR,
     DocumentClassifier,
     card_base,
     document_text,
     evaluate,
     image_features,
+    shape_features,
 )
 from pipeline.reading.engine import read_pages
 from pipeline.reading.pages import prepare_pages
@@ -89,7 +91,12 @@ def read_examples(items: list[tuple[Path, str, str]], cache_path: Path | None, w
         hit = cache.get(key)
         if hit:
             pages = [PageText.from_dict(p) for p in hit["pages"]] if keep_pages else None
-            return Example(str(path), group, label, hit["text"], hit["features"], pages)
+            feats = hit["features"]
+            if any(k not in feats for k in IMAGE_FEATURES):  # read before the card features existed: no OCR needed
+                prepared = prepare_pages(path.read_bytes(), media_type_of(path.name))
+                feats = {**feats, **shape_features(prepared[0].image if prepared else None)}
+                hit["features"] = feats
+            return Example(str(path), group, label, hit["text"], feats, pages)
         text, feats, pages = read_for_training(path)
         row = {"key": key, "text": text, "features": feats, "pages": [p.to_dict() for p in pages]}
         cache[key] = row
@@ -110,7 +117,7 @@ def sample_items(samples_dir: Path) -> list[tuple[Path, str, str]]:
         for doc in truth["documents"]:
             if doc["doc_type"] not in DOC_TYPES:
                 raise ValueError(f"{truth_path}: unknown doc_type {doc['doc_type']!r}")
-            items.append((truth_path.parent / doc["file"], truth_path.parent.name, doc["doc_type"]))
+            items.append((truth_path.parent / doc["file"], f"{Path(samples_dir).name}/{truth_path.parent.name}", doc["doc_type"]))
     if not items:
         raise FileNotFoundError(f"no */truth.json sample dossiers under {samples_dir}")
     return items
@@ -138,6 +145,8 @@ def train_classifier(
     seed: int | None = None,
     count: int = 40,
     *,
+    extra_samples_dirs: list[Path | str] = (),
+    test_samples_dir: Path | str | None = None,
     sroie_limit: int = 50,
     version: str | None = None,
     models_dir: Path | str = MODELS_DIR,
@@ -147,8 +156,11 @@ def train_classifier(
 ) -> dict[str, Any]:
     """Train on generated dossiers (``samples_dir``, or ``count`` new ones made with ``seed``).
 
-    Measures on a held-out share of whole dossiers, then refits on everything and saves
-    under ``models_dir/version`` with a model card. Returns the card (metrics included).
+    ``extra_samples_dirs`` add more dossiers (other seeds and noise settings). With
+    ``test_samples_dir`` the held-out measure is that whole set (claims of a seed never
+    trained on), otherwise a held-out share of whole dossiers; either way the shipped
+    model is then refitted on everything and saved under ``models_dir/version`` with a
+    model card. Returns the card (metrics included).
     """
     if samples_dir is None:
         if seed is None:
@@ -159,10 +171,19 @@ def train_classifier(
         if not list(samples_dir.glob("*/truth.json")):
             generate_dossiers(samples_dir, count, seed)
     samples_dir = Path(samples_dir)
-    items = sample_items(samples_dir) + sroie_items(sroie_limit)
-    examples = read_examples(items, samples_dir / ".reading_cache.jsonl", workers=workers)
-
-    train, test = _split(examples, test_size, seed or 0)
+    examples = read_examples(sample_items(samples_dir) + sroie_items(sroie_limit),
+                             samples_dir / ".reading_cache.jsonl", workers=workers)
+    for extra in extra_samples_dirs:
+        examples += read_examples(sample_items(Path(extra)), Path(extra) / ".reading_cache.jsonl", workers=workers)
+    if test_samples_dir is not None:
+        test_dir = Path(test_samples_dir)
+        train = examples
+        test = read_examples(sample_items(test_dir), test_dir / ".reading_cache.jsonl", workers=workers)
+        examples = examples + test
+        split = f"held-out: every document of {test_dir.name} (dossiers of a seed not in the training part)"
+    else:
+        train, test = _split(examples, test_size, seed or 0)
+        split = f"held-out {test_size:.0%} of whole dossiers (GroupShuffleSplit), seed {seed or 0}"
     held_out = DocumentClassifier().fit([e.text for e in train], [e.features for e in train], [e.label for e in train])
     metrics = evaluate(held_out, [e.text for e in test], [e.features for e in test], [e.label for e in test])
 
@@ -170,17 +191,21 @@ def train_classifier(
     counts: dict[str, int] = {}
     for e in examples:
         counts[e.label] = counts.get(e.label, 0) + 1
+    dirs = [samples_dir.name, *(Path(d).name for d in extra_samples_dirs)] + (
+        [Path(test_samples_dir).name] if test_samples_dir is not None else [])
     card = {
         **card_base(),
         "min_confidence": final.min_confidence,
         "data": (
             f"{sum(1 for e in examples if not e.group.startswith('sroie-'))} generated documents from "
-            f"{len({e.group for e in examples if not e.group.startswith('sroie-')})} sample dossiers in {samples_dir.name}"
-            f"{f' (generator seed {seed})' if seed is not None else ''}, read with the production OCR engine; "
+            f"{len({e.source.rsplit('/documents/', 1)[0] for e in examples if not e.group.startswith('sroie-')})} "
+            f"sample dossiers in {', '.join(dirs)}"
+            f"{f' (generated with seed {seed})' if seed is not None and samples_dir.name.endswith(f'-n{count}') else ''}"
+            ", read with the production OCR engine; "
             f"{sum(1 for e in examples if e.group.startswith('sroie-'))} real SROIE receipts labelled '{SROIE_LABEL}'. "
             f"Examples per type: {json.dumps(dict(sorted(counts.items())))}."
         ),
-        "split": f"held-out {test_size:.0%} of whole dossiers (GroupShuffleSplit), seed {seed or 0}",
+        "split": split,
         "metrics": metrics,
         "limits": (
             "Trained mostly on generated documents: real uploads with other layouts will score lower and fall "
@@ -200,13 +225,16 @@ cli = typer.Typer(add_completion=False, help="Train and ship the document classi
 @cli.command()
 def main(
     samples_dir: Optional[Path] = typer.Option(None, help="Generated dossiers to learn from."),
+    extra_samples_dir: list[Path] = typer.Option([], help="More dossiers to learn from (repeatable)."),
+    test_samples_dir: Optional[Path] = typer.Option(None, help="Dossiers to measure on before the final refit."),
     seed: Optional[int] = typer.Option(None, help="Generate samples with this seed (when no --samples-dir)."),
     count: int = typer.Option(40, help="How many dossiers to generate."),
     sroie_limit: int = typer.Option(50, help="Real SROIE receipts to add as 'other' (0 for none)."),
     version: Optional[str] = typer.Option(None, help="Version name (default: vYYYYMMDD-HHMMSS)."),
 ) -> None:
     """Train, measure on held-out dossiers, save under models/doc_classifier/<version>."""
-    card = train_classifier(samples_dir, seed, count, sroie_limit=sroie_limit, version=version)
+    card = train_classifier(samples_dir, seed, count, extra_samples_dirs=extra_samples_dir,
+                            test_samples_dir=test_samples_dir, sroie_limit=sroie_limit, version=version)
     m = card["metrics"]
     print(f"saved {card['version']} at {card.get('path')}")
     print(f"held-out accuracy {m['accuracy']}  macro F1 {m['macro_f1']}  low-confidence {m['low_confidence_rate']}  n={m['n']}")
