@@ -83,3 +83,22 @@ def test_a_claim_that_fails_stops_no_other_and_stays_in_the_inbox(flow_ctx):
         assert s.scalar(select(Claim.stage).where(Claim.claim_number == fine)) == "routed"
         assert "processing_failed" in s.scalars(select(AuditEvent.action)).all()
     assert claims_waiting(ctx) == [broken]
+
+
+def test_a_page_read_in_one_claim_is_not_read_again_in_another(flow_ctx):
+    from flows.process_claim import process_claim
+    from storage.models import Page
+
+    ctx = flow_ctx
+    ctx.intake.register_policy(policy())
+    scan = files.scanned_pdf(["REPAIR INVOICE 0042", "Total 1,234.50"])
+    first = ctx.intake.create_claim(fnol()).claim_number
+    second = ctx.intake.create_claim(fnol()).claim_number
+    ctx.intake.upload(first, "invoice.pdf", scan)
+    ctx.intake.upload(second, "invoice_copy.pdf", scan)
+
+    assert process_claim(first)["reading"]["pages_from_cache"] == 0
+    assert process_claim(second)["reading"]["pages_from_cache"] == 1
+    with ctx.db.session() as s:
+        texts = s.scalars(select(Page.text).order_by(Page.id)).all()
+    assert len(texts) == 2 and texts[0] == texts[1] and "1,234.50" in texts[0]

@@ -105,7 +105,7 @@ def read_page(page: PreparedPage, cache: dict[str, PageText] | None = None,
         return ReadPage(text, None, digest, from_cache=True)
 
     cleaned = clean_page(page.image)
-    text = ocr_page(cleaned.image, page_no=page.page_no)
+    text = ocr_page(cleaned.image, page_no=page.page_no, marks=cleaned.marks)
     clean_image = cleaned.image
     if text.rotation:  # the OCR's second look turned the page: keep the image upright too
         clean_image = clean_image.rotate(-text.rotation, expand=True)
