@@ -19,7 +19,8 @@ from rich.console import Console
 
 app = typer.Typer(help="Claims intake: take in, read, check, score and route insurance claims.",
                   no_args_is_help=True, add_completion=False)
-console = Console()
+# Piped or captured output (CI logs, `| less`) is not squeezed into rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 110)
 
 
 @app.command()

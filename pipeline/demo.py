@@ -57,11 +57,12 @@ def run_demo(console: Console, count: int, seed: int, out: Path) -> None:
     console.print(f"[bold]2. Taking in {len(dossiers)} claims[/] (database {ctx.settings.db_url}, "
                   f"{ctx.settings.store} object store)")
     numbers: list[tuple[str, str]] = []
+    mistakes = bad_files()
     for i, d in enumerate(dossiers):
         imported = import_dossier(ctx.intake, d, actor="demo")
         numbers.append((imported.receipt.claim_number, d.name))
-        if i < len(bad_files()):
-            name, data = bad_files()[i]
+        if i < len(mistakes) and imported.receipt.created:  # a re-run sends nothing twice
+            name, data = mistakes[i]
             ctx.intake.upload(imported.receipt.claim_number, name, data, actor="demo")
 
     console.print("[bold]3. Running process_inbox[/] (Prefect flow; one process_claim run per claim)")
@@ -72,18 +73,17 @@ def run_demo(console: Console, count: int, seed: int, out: Path) -> None:
 
     console.print("[bold]4. Summary[/]")
     table = Table(show_lines=False)
-    table.add_column("claim", no_wrap=True)
-    for col in ("dossier", "docs", "pages", "acceptance", "risk", "queue"):
-        table.add_column(col, overflow="fold")
+    for col in ("claim", "docs", "pages", "acceptance", "risk", "queue"):
+        table.add_column(col, no_wrap=True)
     statuses = [claim_status(ctx, number) for number, _ in numbers]
     for (number, name), st in zip(numbers, statuses):
         risk = st["risk"] or {}
         queue = st["queue"] or {}
-        table.add_row(number, name, str(len(st["documents"])), str(sum(d["pages"] for d in st["documents"])),
+        table.add_row(number, str(len(st["documents"])), str(sum(d["pages"] for d in st["documents"])),
                       st["status"], str(risk.get("score", "-")), queue.get("queue", "-"))
     console.print(table)
-    for st in statuses:
-        print_claim(console, ctx, st)
+    for (_, name), st in zip(numbers, statuses):
+        print_claim(console, ctx, st, name)
     print_queues(console, ctx)
     console.print(f"done in {time.perf_counter() - t0:.0f}s")
 
@@ -92,11 +92,11 @@ STATUS_MARK = {"satisfied": "[green]ok[/]", "missing": "[red]missing[/]", "inval
                "needs_person": "[yellow]needs person[/]", "passed": "[green]ok[/]", "failed": "[red]failed[/]"}
 
 
-def print_claim(console: Console, ctx: Context, st: dict) -> None:
+def print_claim(console: Console, ctx: Context, st: dict, dossier: str) -> None:
     """One claim as a reviewer would first see it: documents, checklist, notice, risk, queue."""
     lang = st["language"]
     console.rule(f"[bold]{st['claim_number']}[/] {st['line_of_business']}/{st['incident_type']} ({lang}), "
-                 f"claimed {st['claimed_amount']}")
+                 f"claimed {st['claimed_amount']}, from {dossier}")
     for d in st["documents"]:
         if d["status"] == "quarantined":
             console.print(f"  [red]quarantined[/] {escape(d['file'])}: {escape('[' + d['quarantine_reason'] + ']')} "
