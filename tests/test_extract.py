@@ -264,3 +264,14 @@ def test_real_receipt_lines_from_sroie_give_its_date_and_total():
     got = fields("medical_invoice", PageText(1, "ocr", words, w, h))
     assert got["issue_date"] == "2019-01-23" and key["date"] == "23-01-2019"
     assert got["total_amount"] == "20.00" and key["total"] == "20.00"
+
+
+def test_a_neighbouring_label_is_never_taken_for_the_name():
+    from pipeline.reading.extract import extract_fields
+    from pipeline.reading.types import PageText, Word
+
+    words = [Word("诊断证明书", (0.3, 0.05, 0.6, 0.08), 0.95, 0, 0),
+             Word("姓名", (0.1, 0.2, 0.18, 0.23), 0.95, 1, 1), Word("性别", (0.2, 0.2, 0.28, 0.23), 0.9, 1, 1),
+             Word("男", (0.3, 0.2, 0.33, 0.23), 0.9, 1, 1)]
+    page = PageText(1, "ocr", words, 1240, 1754, lang="chi_sim")
+    assert [f for f in extract_fields("diagnosis_certificate", [page], "zh") if f.name == "name"] == []

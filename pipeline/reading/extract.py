@@ -840,6 +840,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             if code:
                 cands = [Candidate(name, code, "", rows[0], 0, 0, "position", 0, bonus=0.8)]
         if name == "name":
+            not_names = [w.lower() for ws in field_cfg.get("not_values", {}).values() for w in ws]
+            cands = [c for c in cands if not any(c.value.lower().startswith(w) for w in not_names)]
             for c in cands:  # "BY 二2Z 主央": digits or a script mix are no one's name; let a person look
                 mixed = re.search(r"[\u3400-\u9fff]", c.value) and re.search(r"[A-Za-z]", c.value)
                 if re.search(r"\d", c.value) or mixed:
