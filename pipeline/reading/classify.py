@@ -264,8 +264,13 @@ class DocumentClassifier:
         path = models_dir / version / "model.skops"
         if not path.exists():
             raise FileNotFoundError(f"no document classifier {version!r} under {models_dir}")
-        trusted = sio.get_untrusted_types(file=path)
-        state = sio.load(path, trusted=trusted)
+        # skops runs no code on load; still, only types from the libraries the model is
+        # built from are let through, so a tampered artifact cannot smuggle in others.
+        types = sio.get_untrusted_types(file=path)
+        foreign = [t for t in types if not t.startswith(TRUSTED_MODULES)]
+        if foreign:
+            raise ValueError(f"refusing to load {path}: it holds types outside {TRUSTED_MODULES}: {foreign}")
+        state = sio.load(path, trusted=types)
         clf = cls(min_confidence=state["min_confidence"], C=state["C"])
         clf.vectorizer, clf.scaler, clf.model = state["vectorizer"], state["scaler"], state["model"]
         clf.centroids, clf.min_similarity = state["centroids"], state["min_similarity"]
@@ -274,6 +279,9 @@ class DocumentClassifier:
         card_path = models_dir / version / "card.json"
         clf.card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.exists() else {}
         return clf
+
+
+TRUSTED_MODULES = ("sklearn.", "numpy.", "scipy.", "builtins.")
 
 
 def latest_version(models_dir: Path | str = MODELS_DIR) -> str:
