@@ -1,15 +1,16 @@
 """Building the ``Dossier`` (what the checklist and fraud stages judge) from the database."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pipeline.dossier import Dossier, DossierDocument, QuarantinedFile, document_identities
+from pipeline.dossier import (MIN_IDENTITY_CONFIDENCE, Dossier, DossierDocument, QuarantinedFile,
+                              document_identities)
 from pipeline.fraud.config import load_fraud_config
 from pipeline.fraud.image_hash import hamming
 from pipeline.reading.types import ExtractedField
 from pipeline.schemas import FirstNotice, PolicyRecord
-from storage.models import Claim, Document, Policy
+from storage.models import Claim, Document, ExtractedFieldRow, Policy
 
 PHOTO_TYPES = ("damage_photo",)  # a perceptual hash judges photos; text documents go by identity
 
@@ -27,6 +28,21 @@ def _identities(doc: Document) -> set[tuple]:
     return document_identities(doc.doc_type or "", {n: (f.value, f.confidence) for n, f in _best_fields(doc).items()})
 
 
+def _claims_sharing(session: Session, doc: Document, identity: tuple) -> set[str]:
+    """Other claims with a document of the same type whose fields carry this identity."""
+    doc_type, keys, values = identity
+    matching: set[int] | None = None
+    for key, value in zip(keys, values):
+        ids = set(session.scalars(select(ExtractedFieldRow.document_id).join(Document).where(
+            Document.doc_type == doc_type, Document.claim_id != doc.claim_id, ExtractedFieldRow.name == key,
+            func.upper(func.trim(ExtractedFieldRow.value)) == value,
+            ExtractedFieldRow.confidence >= MIN_IDENTITY_CONFIDENCE)))
+        matching = ids if matching is None else matching & ids
+        if not matching:
+            return set()
+    return set(session.scalars(select(Claim.claim_number).join(Document).where(Document.id.in_(matching))))
+
+
 def near_duplicates(session: Session, doc: Document, max_bits: int) -> list[str]:
     """Other claims holding what looks like this same document, though not the same bytes."""
     found: set[str] = set()
@@ -34,11 +50,8 @@ def near_duplicates(session: Session, doc: Document, max_bits: int) -> list[str]
         rows = session.execute(select(Document.phash, Claim.claim_number).join(Claim).where(
             Document.claim_id != doc.claim_id, Document.doc_type.in_(PHOTO_TYPES), Document.phash.is_not(None))).all()
         found |= {number for phash, number in rows if hamming(phash, doc.phash) <= max_bits}
-    mine = _identities(doc)
-    if mine:
-        others = session.scalars(select(Document).where(Document.claim_id != doc.claim_id,
-                                                        Document.doc_type == doc.doc_type)).all()
-        found |= {o.claim.claim_number for o in others if mine & _identities(o)}
+    for identity in _identities(doc):
+        found |= _claims_sharing(session, doc, identity)
     return sorted(found)
 
 
