@@ -51,7 +51,8 @@ REASON_KIND = {
     "date_before_incident": "invoice_before_incident",
     "document_near_duplicate": "reused_invoice",  # when config makes a near copy invalid
 }
-PERSON_REASON_KIND = {"name_unclear": "name_mismatch", "document_near_duplicate": "reused_invoice"}
+PERSON_REASON_KIND = {"name_unclear": "name_mismatch", "name_possibly_other_person": "name_mismatch",
+                      "document_near_duplicate": "reused_invoice"}
 
 
 # --- building dossiers -------------------------------------------------------------------

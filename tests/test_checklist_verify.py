@@ -417,6 +417,15 @@ def test_a_one_letter_slip_in_a_name_goes_to_a_person():
     assert item.status == "needs_person" and reason_codes(item) == {"name_unclear"}
 
 
+def test_an_uncertain_reading_of_a_quite_different_name_is_flagged_for_a_person_as_possibly_someone_else():
+    dossier = health_claim()
+    with_field(get(dossier, "idcard"), "name", "何梦表", confidence=0.6)
+    item = check(dossier).item("id_card")
+    assert item.status == "needs_person" and "name_possibly_other_person" in reason_codes(item)
+    with_field(get(dossier, "idcard"), "name", "张伟", confidence=0.6)  # uncertain, but the claimant's name
+    assert "name_possibly_other_person" not in reason_codes(check(dossier).item("id_card"))
+
+
 def test_an_id_number_with_a_wrong_check_character_is_invalid():
     dossier = health_claim()
     with_field(get(dossier, "idcard"), "id_number", BAD_CHECK_ID)

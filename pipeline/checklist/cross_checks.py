@@ -43,11 +43,17 @@ def name_findings(dossier: Dossier, s: ChecklistSettings) -> list[Finding]:
         f = doc.fields.get("name")
         if f is None or not f.value.strip():
             continue  # absence is the item's business (field_missing)
-        if f.confidence < s.reading.min_field_confidence:
-            findings.append(_unreadable(doc, f, "name_agreement", s))
-            continue
         match = compare_names(f.value, claimant, s.names.variants, s.names.ignore_words)
         evidence = [evidence_of(doc, f), claimant_ev]
+        if f.confidence < s.reading.min_field_confidence:
+            if match is NameMatch.different:  # uncertain, but not even close: say what it may be
+                reason = s.reasons.reason("name_possibly_other_person", doc.document_id, document=doc.file_name,
+                                          name=f.value, claimant=claimant, confidence=f"{f.confidence:.2f}")
+                findings.append(Finding(check="name_agreement", status="needs_person", document_ids=[doc.document_id],
+                                        reasons=[reason], evidence=evidence))
+            else:
+                findings.append(_unreadable(doc, f, "name_agreement", s))
+            continue
         if match is NameMatch.same:
             findings.append(Finding(check="name_agreement", status="passed", document_ids=[doc.document_id], reasons=[], evidence=evidence))
         else:

@@ -26,6 +26,7 @@ REASON_FACTS: dict[str, frozenset[str]] = {
         "unclassified_document": {"document", "item"},
         "name_mismatch": {"document", "name", "claimant"},
         "name_unclear": {"document", "name", "claimant"},
+        "name_possibly_other_person": {"document", "name", "claimant", "confidence"},
         "id_number_invalid": {"document", "id_number"},
         "id_number_mismatch": {"document", "id_number", "expected"},
         "date_before_incident": {"document", "field", "date", "incident_date"},
