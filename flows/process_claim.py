@@ -18,7 +18,7 @@ from pipeline.settings import get_settings
 from pipeline.stages import check, prepare, read, route, score
 from pipeline.stages.context import Context
 from storage import audit
-from storage.models import Claim
+from storage.models import Claim, claim_by_number
 from storage.objects import ObjectStoreError
 
 TRANSIENT = (ObjectStoreError, OperationalError, ConnectionError, TimeoutError)
@@ -79,7 +79,7 @@ def route_claim(claim_number: str) -> dict:
 @stage_task
 def mark_stage(claim_number: str, stage: str) -> None:
     with context().db.session() as s:
-        s.scalar(select(Claim).where(Claim.claim_number == claim_number)).stage = stage
+        claim_by_number(s, claim_number).stage = stage
 
 
 @flow(name="process_claim", log_prints=False)
@@ -125,7 +125,7 @@ def process_inbox() -> list[dict]:
         else:
             get_run_logger().error("%s failed (%s); it stays in the inbox for the next run", number, state.message)
             with context().db.session() as s:
-                claim = s.scalar(select(Claim).where(Claim.claim_number == number))
+                claim = claim_by_number(s, number)
                 audit.record(s, claim.id, "system:flow", "processing_failed", None, {"message": state.message})
             results.append({"claim_number": number, "failed": state.message})
     return results

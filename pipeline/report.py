@@ -6,14 +6,12 @@ from typing import Any
 from sqlalchemy import select
 
 from pipeline.stages.context import Context
-from storage.models import ChecklistItemRow, Claim, QueueItem, RiskScoreRow
+from storage.models import ChecklistItemRow, QueueItem, RiskScoreRow, claim_by_number
 
 
 def claim_status(ctx: Context, claim_number: str) -> dict[str, Any]:
     with ctx.db.session() as s:
-        claim = s.scalar(select(Claim).where(Claim.claim_number == claim_number))
-        if claim is None:
-            raise KeyError(claim_number)
+        claim = claim_by_number(s, claim_number)
         risk = s.scalars(select(RiskScoreRow).where(RiskScoreRow.claim_id == claim.id)
                          .order_by(RiskScoreRow.id.desc())).first()
         queue = s.scalars(select(QueueItem).where(QueueItem.claim_id == claim.id)

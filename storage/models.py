@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text,
+from sqlalchemy import (JSON, select, BigInteger, Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text,
                         TypeDecorator, UniqueConstraint, event)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -85,6 +85,18 @@ class Claim(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     documents: Mapped[list["Document"]] = relationship(back_populates="claim", order_by="Document.id")
+
+
+class ClaimNotFound(KeyError):
+    pass
+
+
+def claim_by_number(session: Session, claim_number: str) -> Claim:
+    """The claim with this number; ClaimNotFound (a KeyError) names it when there is none."""
+    claim = session.scalar(select(Claim).where(Claim.claim_number == claim_number))
+    if claim is None:
+        raise ClaimNotFound(f"no claim {claim_number}")
+    return claim
 
 
 class Document(Base):

@@ -19,7 +19,7 @@ from pipeline.schemas import FirstNotice, PolicyRecord
 from pipeline.settings import Settings
 from storage import audit
 from storage.db import Database
-from storage.models import Claim, Document, Policy
+from storage.models import Claim, ClaimNotFound, Document, Policy, claim_by_number
 from storage.objects import ObjectStore, put_immutable, quarantine_key, raw_key, sha256_hex
 
 SYSTEM = "system:intake"
@@ -110,10 +110,10 @@ class Intake:
             return ClaimReceipt(claim.claim_number, now, claim.status, reason, created=True)
 
     def claim(self, session: Session, claim_number: str) -> Claim:
-        claim = session.scalar(select(Claim).where(Claim.claim_number == claim_number))
-        if claim is None:
-            raise IntakeError(f"no claim {claim_number}")
-        return claim
+        try:
+            return claim_by_number(session, claim_number)
+        except ClaimNotFound:
+            raise IntakeError(f"no claim {claim_number}") from None
 
     # ------------------------------------------------------------------ uploads
     def upload(self, claim_number: str, file_name: str, data: bytes, actor: str = SYSTEM) -> UploadResult:

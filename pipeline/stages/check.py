@@ -17,7 +17,7 @@ from pipeline.checklist import (ChecklistResult, ChecklistSet, ChecklistSettings
 from pipeline.stages.context import Context
 from pipeline.stages.dossier import load_dossier
 from storage import audit
-from storage.models import ChecklistItemRow, Claim, OutboxMessage
+from storage.models import ChecklistItemRow, Claim, OutboxMessage, claim_by_number
 
 ACTOR = "system:checklist"
 
@@ -64,7 +64,7 @@ def check_claim(ctx: Context, claim_number: str) -> CheckSummary:
     checklists, settings = rules()
     now = datetime.now(timezone.utc)
     with ctx.db.session() as s:
-        claim = s.scalar(select(Claim).where(Claim.claim_number == claim_number))
+        claim = claim_by_number(s, claim_number)
         dossier = load_dossier(s, claim)
         result = verify(dossier, checklists.for_claim(claim.line_of_business, claim.incident_type), settings)
         before = {"status": claim.status, "reason": claim.status_reason, "checklist_version": claim.checklist_version}

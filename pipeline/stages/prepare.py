@@ -12,13 +12,12 @@ import warnings
 from dataclasses import dataclass, field
 
 from PIL import Image
-from sqlalchemy import select
 
 from pipeline.reading.engine import image_sha256
 from pipeline.reading.pages import PageError, PreparedPage, prepare_pages
 from pipeline.stages.context import Context
 from storage import audit
-from storage.models import Claim, Document, Page
+from storage.models import Document, Page, claim_by_number
 from storage.objects import derived_key
 
 ACTOR = "system:prepare"
@@ -100,13 +99,13 @@ def prepare_document(ctx: Context, document_id: int) -> tuple[int, bool]:
 
 def documents_to_prepare(ctx: Context, claim_number: str) -> list[int]:
     with ctx.db.session() as s:
-        claim = s.scalar(select(Claim).where(Claim.claim_number == claim_number))
+        claim = claim_by_number(s, claim_number)
         return [d.id for d in claim.documents if d.status == "stored"]
 
 
 def summarise(ctx: Context, claim_number: str) -> PrepareSummary:
     with ctx.db.session() as s:
-        claim = s.scalar(select(Claim).where(Claim.claim_number == claim_number))
+        claim = claim_by_number(s, claim_number)
         summary = PrepareSummary(claim_number, documents=len(claim.documents))
         for d in claim.documents:
             summary.pages += len(d.pages)

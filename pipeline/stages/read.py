@@ -24,7 +24,7 @@ from pipeline.reading.read_file import interpret_pages
 from pipeline.reading.types import PageText
 from pipeline.stages.context import Context
 from storage import audit
-from storage.models import Claim, Document, ExtractedFieldRow, Page
+from storage.models import Document, ExtractedFieldRow, Page, claim_by_number
 from storage.objects import derived_key
 
 ACTOR = "system:read"
@@ -39,7 +39,7 @@ class ReadSummary:
 
 def unread_documents(ctx: Context, claim_number: str) -> list[int]:
     with ctx.db.session() as s:
-        claim = s.scalar(select(Claim).where(Claim.claim_number == claim_number))
+        claim = claim_by_number(s, claim_number)
         return [d.id for d in claim.documents if d.status == "stored" and d.read_at is None]
 
 

@@ -1,19 +1,17 @@
 """Routing stage: the claim goes to the queue its rules pick, with a deadline."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from pipeline.routing.config import cached_config
 from pipeline.routing.stage import route_and_enqueue
 from pipeline.stages.context import Context
-from storage.models import Claim
+from storage.models import claim_by_number
 
 ACTOR = "pipeline"
 
 
 def route_claim(ctx: Context, claim_number: str) -> dict:
     with ctx.db.session() as s:
-        claim = s.scalar(select(Claim).where(Claim.claim_number == claim_number))
+        claim = claim_by_number(s, claim_number)
         decision, item = route_and_enqueue(s, claim, cached_config(ctx.settings.config_dir), actor=ACTOR)
         if claim.stage == "scored":  # already waiting in the right queue: nothing was re-queued
             claim.stage = "routed"

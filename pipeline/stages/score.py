@@ -11,7 +11,7 @@ from pipeline.fraud.scoring import score_claim as score_dossier
 from pipeline.stages.context import Context
 from pipeline.stages.dossier import load_dossier
 from storage import audit
-from storage.models import Claim, RiskScoreRow
+from storage.models import RiskScoreRow, claim_by_number
 
 ACTOR = "system:fraud"
 
@@ -27,7 +27,7 @@ class ScoreSummary:
 
 def score_claim(ctx: Context, claim_number: str) -> ScoreSummary:
     with ctx.db.session() as s:
-        claim = s.scalar(select(Claim).where(Claim.claim_number == claim_number))
+        claim = claim_by_number(s, claim_number)
         dossier = load_dossier(s, claim)
         flags = find_red_flags(dossier)
         risk = score_dossier(dossier, flags)
