@@ -54,6 +54,7 @@ EVAL_NOISE = NoiseSettings(
 SROIE = Path(__file__).resolve().parents[2] / "shared" / "data" / "receipts_sroie"
 SROIE_DEV = 100  # the first 100 receipts (sorted by name) were used to develop the extractor
 TESSERACT_STAGES = ("ocr", "ocr_retry", "osd")
+ERRORS: dict[str, dict[str, list[str]]] = {}  # every miss, written to the work dir for diagnosis
 TARGETS = {"type_accuracy": 0.98, "f1_scans": 0.95, "f1_photos": 0.90, "sroie_total": 0.85, "sroie_date": 0.90}
 
 
@@ -231,6 +232,7 @@ def report_generated(results: list[DocResult]) -> dict[str, float]:
     for k in sorted(by_lang):
         print(by_lang[k].line(k))
     worst = sorted(by_field.items(), key=lambda kv: kv[1].f1)[:4]
+    ERRORS["generated"] = {name: s.errors for name, s in by_field.items()}
     print(" examples of misses (fields with the lowest F1):")
     for name, s in worst:
         for e in s.errors[:3]:
@@ -329,6 +331,7 @@ def run_sroie(limit: int) -> dict[str, float] | None:
         for name in allf:
             allf[name].merge(scores[half][name])
             allc[name].merge(clean[half][name])
+    ERRORS["sroie"] = {name: s.errors for name, s in allf.items()}
     print(" examples of misses (OCR engine):")
     for name in ("total_amount", "issue_date"):
         for e in allf[name].errors[:4]:
@@ -377,7 +380,10 @@ def main(argv: list[str] | None = None) -> int:
               f"merchant F1 (all) {sroie['sroie_issuer']:.3f} (no target)")
     else:
         print("  SROIE targets: NOT MEASURED (data absent)")
-    print(f"\nbenchmark wall time {time.perf_counter() - t0:.0f} s")
+    misses = args.work_dir / "misses.json"
+    misses.write_text(json.dumps(ERRORS, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"\nevery miss: {misses}")
+    print(f"benchmark wall time {time.perf_counter() - t0:.0f} s")
     return 0
 
 

@@ -257,3 +257,27 @@ def test_small_print_is_enlarged_for_tesseract_and_boxes_stay_fractions_of_the_p
     smith = next(w for w in page.words if w.text == "Smith")
     read = (smith.box[0] * page.width, smith.box[1] * page.height, smith.box[2] * page.width, smith.box[3] * page.height)
     assert np.abs(np.subtract(read, drawn)).max() < 4  # pixels of the page as uploaded
+
+
+def test_text_inside_a_ruled_table_is_read_once_the_rules_are_taken_out():
+    """Tesseract skips cells boxed in by table borders; the clean-up removes thin rules
+    (not the letters, not a filled logo) so every cell is read."""
+    img = Image.new("L", (1240, 700), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(NOTO_CJK, 30)
+    draw.ellipse((60, 30, 150, 120), fill=60)  # a filled logo stays as it is
+    for y in (200, 260, 320):
+        draw.line((60, y, 1180, y), fill=0, width=3)
+    for x in (60, 620, 1180):
+        draw.line((x, 200, x, 320), fill=0, width=3)
+    cells = [(80, 212, "姓名 张伟"), (640, 212, "科室 外科"), (80, 272, "打印日期 2024-04-23"), (640, 272, "病案号 141430")]
+    for x, y, text in cells:
+        draw.text((x, y), text, fill=0, font=font)
+    cleaned = cleanup.clean_page(img, kind_hint="scan")
+    assert "rules" in cleaned.steps
+    grey = np.asarray(cleaned.image)
+    assert grey[75, 105] < 128, "the filled logo must not be painted over"
+    assert grey[200, 400] > 200 and grey[250, 60] > 200, "the table rules are gone"
+    text = "".join(w.text for w in ocr_page(cleaned.image, lang="chi_sim", marks=cleaned.marks).words)
+    for expected in ("张伟", "外科", "2024-04-23", "141430"):
+        assert expected in text

@@ -275,3 +275,25 @@ def test_a_neighbouring_label_is_never_taken_for_the_name():
              Word("男", (0.3, 0.2, 0.33, 0.23), 0.9, 1, 1)]
     page = PageText(1, "ocr", words, 1240, 1754, lang="chi_sim")
     assert [f for f in extract_fields("diagnosis_certificate", [page], "zh") if f.name == "name"] == []
+
+
+def test_a_chinese_label_ocr_glued_to_its_value_still_gives_the_value():
+    page = page_of([
+        (0.10, 0.05, "中国工商银行"),
+        (0.10, 0.20, "户名杜秀英"),
+        (0.10, 0.25, "账号 6222 0239 0752 1968 324"),
+        (0.10, 0.30, "开户行中国工商银行西安市科技园支行"),
+    ])
+    got = fields("bank_details", page)
+    assert got["name"] == "杜秀英"
+    assert got["bank_name"] == "中国工商银行"
+
+
+def test_a_glued_label_at_the_head_of_a_sentence_or_a_title_gives_nothing():
+    page = page_of([
+        (0.30, 0.05, "诊断证明书"),
+        (0.10, 0.20, "患者因外伤于今日入院治疗"),
+        (0.10, 0.25, "账户状态正常"),
+    ])
+    got = fields("diagnosis_certificate", page)
+    assert "name" not in got and "diagnosis" not in got

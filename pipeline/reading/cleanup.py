@@ -31,6 +31,9 @@ MARKS_HALVE_ABOVE = 3200  # pixels: a page with a longer side is measured at hal
 SPECK_SIZE = 0.25  # text heights: a dot no larger than this may be dust
 SPECK_ISOLATION = 0.5  # text heights (grid cells; a dot up to two cells from other marks stays)
 MIN_SPECKS = 20  # fewer isolated dots than this: leave the page alone
+RULE_TEXT_HEIGHTS = 5.0  # a straight run of ink this many text heights long is a table rule, not a letter
+RULE_TEXT_HEIGHTS_DOWN = 2.5  # upright rules: a box around one line of text is short
+RULE_MAX_THICKNESS = 0.4  # text heights: a thicker "rule" is a filled band (a header bar), left alone
 DARK_PAPER = 100  # median grey below which the "paper" is a dark card with light print
 LOW_CONTRAST_SPREAD = 120  # grey levels between paper and ink below which we stretch
 UNEVEN_BACKGROUND = 40  # grey levels the paper varies across the page before we flatten it
@@ -393,6 +396,30 @@ def remove_specks(grey: np.ndarray, specks: np.ndarray) -> np.ndarray:
     return out
 
 
+def find_rules(grey: np.ndarray, text_height: float) -> np.ndarray:
+    """Mask of thin straight rules (table borders, boxes, underlines), grown by a pixel.
+
+    Tesseract's page layout treats a ruled table as pictures: on generated claim forms the
+    cells "姓名 朱磊" and "打印日期" inside a bordered table were not read at all until
+    the borders were taken out. Runs shorter than ``RULE_TEXT_HEIGHTS`` text heights
+    (``RULE_TEXT_HEIGHTS_DOWN`` upright) are strokes of letters and stay; so do the edges
+    of filled shapes (a logo's disc, a header bar), found as thin runs beside solid ink.
+    """
+    mask = _ink(grey).astype(np.uint8)
+    thick = max(3, int(RULE_MAX_THICKNESS * text_height))
+    solid = cv2.dilate(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((thick, thick), np.uint8)),
+                       np.ones((2 * thick + 1, 2 * thick + 1), np.uint8))
+    across = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, max(15, int(RULE_TEXT_HEIGHTS * text_height))), np.uint8))
+    down = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((max(15, int(RULE_TEXT_HEIGHTS_DOWN * text_height)), 1), np.uint8))
+    return cv2.dilate((across | down) & (1 - solid), np.ones((3, 3), np.uint8))
+
+
+def remove_rules(grey: np.ndarray, rules: np.ndarray) -> np.ndarray:
+    out = grey.copy()
+    out[rules > 0] = int(np.percentile(_small(grey, 400, rough=True)[0], 90))
+    return out
+
+
 def paper_and_ink(grey: np.ndarray) -> tuple[float, float]:
     # The darkest 0.1%, not 1%: a page with two lines of print has less ink than 1% of
     # its pixels, and would otherwise measure as paper on paper (no contrast at all).
@@ -443,7 +470,8 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
     word recall 0.65 binarised, 0.74 grey). Pages whose lines run vertically are turned
     with OSD here (``orientation=False`` skips that check); a page upside down is caught
     later by its weak OCR reading (``ocr.ocr_page``'s second look). ``marks`` (text
-    height and box) goes on to OCR, which enlarges small print.
+    height and box) goes on to OCR, which enlarges small print. Last, thin table rules
+    are painted over (``find_rules``): tesseract does not read text boxed in by them.
     """
     timings: dict[str, float] = {}
     steps: list[str] = []
@@ -499,5 +527,11 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
     if photo or uneven > UNEVEN_BACKGROUND or paper - ink < LOW_CONTRAST_SPREAD:
         grey = timed("contrast", normalise_contrast, grey)
         steps.append("contrast")
+
+    if marks.text_height:
+        rules = timed("rules", find_rules, grey, marks.text_height)
+        if rules.any():
+            grey = timed("rules", remove_rules, grey, rules)
+            steps.append("rules")
 
     return CleanResult(Image.fromarray(grey), rotation, skew, perspective, steps, timings, marks)

@@ -169,6 +169,7 @@ class LabelHit:
     end: int
     priority: int
     fuzzy: bool = False  # matched with one Chinese character misread or dropped
+    glued: bool = False  # OCR joined the label and its value into one word ("户名杜秀英")
 
 
 @lru_cache(maxsize=4)
@@ -263,15 +264,17 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
     """A label begins its line or a column (a gap before it), or ends with a colon.
 
     "Patient: Mary Jones" is a label; "...examined the above patient, who..." and
-    "Confirmation of Bank Details" are running text that happens to contain one.
+    "Confirmation of Bank Details" are running text that happens to contain one. A
+    Chinese label glued to what follows it counts when it begins its word: OCR joins
+    close characters, so "户名杜秀英" is label and value; titles such as 诊断证明书 are
+    kept out by the field's ``avoid`` phrases, and glued values are checked harder
+    (``_glued_value_ok``).
     """
     first = row.words_in(start, end)
     if first:
-        word_start, word_end = row.spans[first[0]][0], row.spans[first[-1]][1]
+        word_start = row.spans[first[0]][0]
         if row.text[word_start:start].strip(_LABEL_JUNK):
             return False  # "一、被保险人信息": the label is the tail of another word
-        if end < word_end and "\u3400" <= row.text[end] <= "\u9fff":
-            return False  # "诊断证明书", "患者因...入院": the head of a longer word
     if row.text[end:].lstrip(" ").startswith((":", "：")) or not row.text[:start].strip(_LABEL_JUNK):
         return True
     before = [i for i, (s, e) in enumerate(row.spans) if e <= start]
@@ -279,6 +282,26 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
         return True
     gap = row.words[first[0]].box[0] - row.words[before[-1]].box[2]
     return gap > 1.5 * row.height
+
+
+def _glued(row: Row, end: int) -> bool:
+    """The label's last character runs straight on into Chinese text in the same word."""
+    inside = row.words_in(end - 1, end)
+    return bool(inside) and end < row.spans[inside[-1]][1] and "\u3400" <= row.text[end] <= "\u9fff"
+
+
+_CN_NAME_RE = re.compile(r"[\u3400-\u9fff]{2,4}")
+
+
+def _glued_value_ok(field: str, kind: str, value: str) -> bool:
+    """A value read straight on from a glued label must look like one: a Chinese name is
+    two to four characters ("患者因外伤入院" is a sentence, not 患者 + a name); free text
+    other than a name or a bank is too easily the rest of a sentence."""
+    if field == "name":
+        return bool(_CN_NAME_RE.fullmatch(value))
+    if field == "bank_name":
+        return "银行" in value
+    return kind != "text" or field == "diagnosis"
 
 
 def find_labels(rows: list[Row]) -> list[LabelHit]:
@@ -295,7 +318,11 @@ def find_labels(rows: list[Row]) -> list[LabelHit]:
     def stands(s: int, e: int) -> bool:
         return where[s][0] == where[e - 1][0] and _stands_as_label(rows[where[s][0]], where[s][1], where[e - 1][2])
 
-    exact_spans = [(s, e) for m, s, e in matches if not keys[m][2] and stands(s, e)]
+    def glued(s: int, e: int) -> bool:
+        return _glued(rows[where[e - 1][0]], where[e - 1][2])
+
+    # a label glued to the next word overrides nothing: in "发票号玛" the misread 发票号码 is the label
+    exact_spans = [(s, e) for m, s, e in matches if not keys[m][2] and stands(s, e) and not glued(s, e)]
     # a guess at a misread label never overrides a label read exactly: in "车牌号 京A12345"
     # 车牌号 is the label, not 车牌号码 with its last character misread; but in "发票号吗"
     # 发票号 is the head of a longer word, and 发票号码 misread is the better guess
@@ -317,11 +344,12 @@ def find_labels(rows: list[Row]) -> list[LabelHit]:
         vetoed = {owner.split(":", 1)[1] for owner, _, _ in found if owner.startswith(AVOID)}
         if not _stands_as_label(rows[row_i], c0, c1):
             continue
+        stuck = _glued(rows[row_i], c1)
         for owner, phrase, fuzzy in found:
-            if owner.startswith(AVOID) or owner in vetoed:
-                continue
+            if owner.startswith(AVOID) or owner in vetoed or (fuzzy and stuck):
+                continue  # a misread label glued to more text is too loose a guess ("账户状态正常")
             prio = specs[owner].priority.get(phrase, 1)
-            hits.append(LabelHit(owner, phrase, rows[row_i], c0, c1, prio, fuzzy))
+            hits.append(LabelHit(owner, phrase, rows[row_i], c0, c1, prio, fuzzy, stuck))
     return hits
 
 
@@ -536,9 +564,12 @@ def _candidates_from_label(
     on_row = [h for h in labels if h.row is row and h is not hit]
     end = _value_end(row, hit.end, on_row, kind)
     got = parse(row.text[:end], hit.end, ctx)
+    if hit.glued and not (got and _glued_value_ok(hit.field, kind, got[0])):
+        return out  # what follows a glued label is its value or nothing: never look below
     if got:
         value, s, e = got
-        out.append(Candidate(hit.field, value, row.text[s:e], row, s, e, "label_right", hit.priority, 0.9 if hit.fuzzy else 1.0))
+        sure = 0.9 if hit.fuzzy or hit.glued else 1.0
+        out.append(Candidate(hit.field, value, row.text[s:e], row, s, e, "label_right", hit.priority, sure))
         return out
     # the line below: the words under the label, left of the next label on the label's line
     label_box = row.box_of(hit.start, hit.end)
