@@ -297,3 +297,29 @@ def test_a_glued_label_at_the_head_of_a_sentence_or_a_title_gives_nothing():
     ])
     got = fields("diagnosis_certificate", page)
     assert "name" not in got and "diagnosis" not in got
+
+
+@pytest.mark.parametrize("printed, bank", [
+    ("开户行 中国工商儿行北京市中关村支行", "中国工商银行"),
+    ("Bank: Wells Farpo Bank", "Wells Fargo Bank"),
+    ("开户行 招商很行深圳分行", "招商银行"),
+])
+def test_a_bank_name_read_with_a_slip_is_taken_as_the_known_bank(printed, bank):
+    page = page_of([(0.10, 0.05, "Account confirmation"), (0.10, 0.30, printed)])
+    assert fields("bank_details", page)["bank_name"] == bank
+
+
+def test_a_bank_letter_without_a_bank_label_names_its_bank_in_the_letterhead():
+    page = page_of([(0.10, 0.05, "中国银行"), (0.10, 0.10, "地址: 北京市西城区复兴门内大街1号"),
+                    (0.10, 0.30, "户名 朱磊"), (0.10, 0.35, "账号 6216 6100 0000 0000 017")])
+    got = extract_fields("bank_details", [page])
+    bank = next(f for f in got if f.name == "bank_name")
+    assert bank.value == "中国银行" and bank.confidence < 0.8  # found by position: a person confirms
+
+
+def test_a_name_ends_where_the_next_field_of_the_form_begins():
+    page = page_of([(0.10, 0.05, "Statement of charges"),
+                    (0.10, 0.20, "Patient: Michael Carter Department Orthopaedics"),
+                    (0.10, 0.25, "姓名 朱磊 性别 男")])
+    assert fields("itemised_bill", page)["name"] == "Michael Carter"
+    assert fields("itemised_bill", page_of([(0.10, 0.25, "姓名 朱磊性别男")]))["name"] == "朱磊"

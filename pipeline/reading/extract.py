@@ -630,6 +630,48 @@ def _pattern_candidates(field: str, rows: list[Row]) -> list[Candidate]:
     return out
 
 
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short strings: bank names)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def known_bank(text: str, banks: list[str]) -> str | None:
+    """The known bank ``text`` begins with (branch names follow), allowing an OCR slip per five
+    letters or four Chinese characters; the closest, then the longest, bank wins."""
+    low = re.sub(r"\s+", " ", text).strip().casefold()
+    best: tuple[int, int, str] | None = None
+    for bank in banks:
+        head = low[: len(bank)]
+        allowed = max(1, len(bank) // 4) if _is_cjk(bank[0]) else len(bank) // 5  # a Chinese character says more
+        d = _edits(head, bank.casefold())
+        if d <= allowed and len(bank) <= len(low) + allowed and (best is None or (d, -len(bank)) < best[:2]):
+            best = (d, -len(bank), bank)
+    return best[2] if best else None
+
+
+def _word_in(word: str, text: str) -> re.Match[str] | None:
+    """``word`` in ``text`` as a whole word (Latin) or anywhere (Chinese)."""
+    if _is_cjk(word[0]):
+        return re.search(re.escape(word), text)
+    return re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text, re.IGNORECASE)
+
+
+def _letterhead_bank(rows: list[Row], banks: list[str]) -> list[Candidate]:
+    """A bank letter without a bank label: the known bank its first lines name."""
+    for r in rows[:4]:
+        text = r.text.strip(_LABEL_JUNK)
+        bank = known_bank(text, banks)
+        if bank:
+            return [Candidate("bank_name", bank, r.text, r, 0, len(r.text), "position")]
+    return []
+
+
 _REG_NO_RE = re.compile(
     r"\s*[\(\[]?\s*(?:co\.?\s*(?:no|reg)\.?\s*:?\s*|company\s+no\.?\s*:?\s*)?[a-z]{0,3}\d{4,}[\w\-]*\s*[\)\]]?\s*$", re.I
 )
@@ -847,9 +889,15 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                 check = account_check(c.value)
                 c.bonus = 1.2 if check else (0.6 if check is False else 1.0)
         if name == "bank_name":
+            banks = [b for bs in cfg.get("known_banks", {}).values() for b in bs]
             for c in cands:  # 开户行 names the branch: 中国工商银行上海分行 -> 中国工商银行
-                if "银行" in c.value:
+                known = known_bank(c.value, banks)
+                if known:
+                    c.value = known
+                elif "银行" in c.value:
                     c.value = c.value[: c.value.index("银行") + 2]
+            if not cands:
+                cands = _letterhead_bank(rows, banks)
         if name == "date_of_birth":
             cands = _check_birth_date(cands, rows)
         if not cands:
@@ -873,6 +921,11 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         if name == "name":
             not_names = [w.lower() for ws in field_cfg.get("not_values", {}).values() for w in ws]
             cands = [c for c in cands if not any(c.value.lower().startswith(w) for w in not_names)]
+            for c in cands:  # "Michael Carter Department Orthopaedics": the next field's label ends the name
+                cut = min((m.start() for w in not_names if (m := _word_in(w, c.raw))), default=None)
+                if cut and len(normalize_name(c.raw[:cut])) >= 2:
+                    c.raw = c.raw[:cut].rstrip()
+                    c.value, c.end = normalize_name(c.raw), c.start + len(c.raw)
             for c in cands:  # "BY 二2Z 主央": digits or a script mix are no one's name; let a person look
                 mixed = re.search(r"[\u3400-\u9fff]", c.value) and re.search(r"[A-Za-z]", c.value)
                 if re.search(r"\d", c.value) or mixed:
