@@ -158,6 +158,15 @@ def test_chinese_characters_tesseract_split_are_joined():
     assert merged[0].box == (0.1, 0.1, 0.264, 0.13)
 
 
+def test_a_joined_word_is_trusted_only_as_far_as_its_least_sure_character():
+    words = [Word("户名", (0.10, 0.1, 0.16, 0.13), 0.95), Word("朱", (0.17, 0.1, 0.20, 0.13), 0.54),
+             Word("舌", (0.20, 0.1, 0.23, 0.13), 0.20)]
+    [merged] = merge_cjk_words(words, 1000, 1000)
+    assert merged.text == "户名朱舌"
+    assert merged.confidence == pytest.approx((0.95 * 2 + 0.54 + 0.20) / 4)  # page-level measures
+    assert merged.surest_reading == 0.20  # what a field read from it may claim
+
+
 # --------------------------------------------------------------------------- OCR
 
 

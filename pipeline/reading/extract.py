@@ -99,7 +99,7 @@ class Row:
 
     def confidence_of(self, start: int, end: int) -> float:
         idx = self.words_in(start, end)
-        return min((self.words[i].confidence for i in idx), default=0.0)
+        return min((self.words[i].surest_reading for i in idx), default=0.0)
 
 
 def union_box(boxes: list[Box]) -> Box:

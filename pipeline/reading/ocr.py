@@ -267,9 +267,10 @@ def merge_cjk_words(words: list[Word], page_width: int, page_height: int) -> lis
     Tesseract treats each Chinese character as a word. Within a line, neighbouring
     Chinese words closer than ``MERGE_CJK_GAP`` line heights are one word; a Chinese word
     and a Latin/digit one merge only when they touch. The merged box spans the parts;
-    its confidence is that of its least sure part: tesseract is often sure of a name's
-    surname and unsure of the character it misread (朱 0.54, 舌 0.20 for 朱磊), and a
-    mean would let the misreading pass as a confident reading of another name.
+    its confidence is their mean weighted by length (what page-level decisions and the
+    classifier were built on), and ``weakest`` keeps its least sure part: tesseract is
+    often sure of a surname and unsure of the character it misread (朱 0.54, 舌 0.20
+    for 朱磊), and a field's confidence must not let the misreading pass as another name.
     """
     out: list[Word] = []
     by_line: dict[tuple[int, int], list[Word]] = {}
@@ -284,12 +285,13 @@ def merge_cjk_words(words: list[Word], page_width: int, page_height: int) -> lis
             a, b = is_cjk(prev.text[-1]), is_cjk(wd.text[0])
             limit = MERGE_CJK_GAP if (a and b) else MERGE_MIXED_GAP if (a or b) else -1.0
             if gap <= limit * height:
+                n1, n2 = len(prev.text), len(wd.text)
                 merged[-1] = Word(
                     prev.text + wd.text,
                     (min(prev.box[0], wd.box[0]), min(prev.box[1], wd.box[1]),
                      max(prev.box[2], wd.box[2]), max(prev.box[3], wd.box[3])),
-                    min(prev.confidence, wd.confidence),
-                    prev.line, prev.block,
+                    (prev.confidence * n1 + wd.confidence * n2) / (n1 + n2),
+                    prev.line, prev.block, min(prev.surest_reading, wd.surest_reading),
                 )
             else:
                 merged.append(wd)

@@ -18,6 +18,12 @@ class Word:
     confidence: float = 1.0
     line: int = 0  # index of the text line on the page (OCR line or text-layer line)
     block: int = 0
+    weakest: float | None = None  # a word OCR joined from parts: its least sure part's confidence
+
+    @property
+    def surest_reading(self) -> float:
+        """How far a value read from this word can be trusted: its weakest part decides."""
+        return self.confidence if self.weakest is None else min(self.confidence, self.weakest)
 
 
 @dataclass
@@ -50,7 +56,7 @@ class PageText:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "PageText":
-        words = [Word(w["text"], tuple(w["box"]), w["confidence"], w["line"], w["block"]) for w in d["words"]]
+        words = [Word(w["text"], tuple(w["box"]), w["confidence"], w["line"], w["block"], w.get("weakest")) for w in d["words"]]
         return cls(**{**d, "words": words})
 
 
