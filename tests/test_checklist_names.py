@@ -44,6 +44,8 @@ def test_the_same_person_written_differently_matches(a, b):
     ("Wang Wei", "Zhang Wei"),
     ("Zhang Wei", "Zhang Wen"),        # short given names: one letter is a different name
     ("张伟", "张玮"),                    # same sound, different characters
+    ("张伟", "王伟"),                    # in a two-character name one character is half the name
+    ("孙诗涵", "孙雨萱"),                # two characters differ
     ("张伟", "Wang Fang"),
     ("李娜", "Li Hua"),
     ("Olivia Brown", "Sophie Brown"),
@@ -59,6 +61,8 @@ def test_a_different_person_does_not_match(a, b):
     ("James Smith", "James Smyth"),
     ("Christopher Wright", "Christopher Wrigth"),
     ("Zhang Xiaoming", "Zhang Xiaoning"),
+    ("曹振宇", "曹振字"),   # one character misread in a three-character name
+    ("孙诗涵", "孙诗"),     # one character lost
 ])
 def test_one_slip_in_a_long_name_part_goes_to_a_person(a, b):
     assert match(a, b) is NameMatch.similar

@@ -323,3 +323,17 @@ def test_a_name_ends_where_the_next_field_of_the_form_begins():
                     (0.10, 0.25, "姓名 朱磊 性别 男")])
     assert fields("itemised_bill", page)["name"] == "Michael Carter"
     assert fields("itemised_bill", page_of([(0.10, 0.25, "姓名 朱磊性别男")]))["name"] == "朱磊"
+
+
+@pytest.mark.parametrize("printed", ["交款人 自助机", "Name: LEA", "患者姓名 何辉2"])
+def test_a_name_that_does_not_look_like_one_is_kept_but_sent_to_a_person(printed):
+    page = page_of([(0.10, 0.05, "Document"), (0.10, 0.20, printed)])
+    [name] = [f for f in extract_fields("medical_invoice", [page]) if f.name == "name"]
+    assert name.confidence < 0.8
+
+
+def test_another_fields_label_and_value_are_not_a_name():
+    page = page_of([(0.10, 0.05, "门诊收费票据"), (0.10, 0.20, "交款人 医疗机构类型: 综合医院")])
+    assert "name" not in fields("medical_invoice", page)
+    page = page_of([(0.10, 0.05, "门诊收费票据"), (0.10, 0.20, "交款人 何辉 医疗机构类型: 综合医院")])
+    assert fields("medical_invoice", page)["name"] == "何辉"

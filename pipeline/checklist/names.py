@@ -3,8 +3,9 @@
 Names reach us as typed by the customer, printed by a hospital, or read by OCR:
 ``ZHANG Wei``, ``Wei Zhang``, ``Zhang-Wei``, ``Zhāng Wěi``, ``张伟`` and (in Wade-Giles or
 Cantonese spelling) ``Chang Wei`` are all one person. ``Wang Wei`` is somebody else, and
-so is ``张玮`` (same sound, different characters). A one-letter slip in a long name part
-is neither: it goes to a person (``similar``) rather than being ticked or flagged.
+so is ``张玮`` (same sound, different characters). A one-letter slip in a long name part,
+or one Chinese character misread or lost in a name of three or more, is neither: it goes
+to a person (``similar``) rather than being ticked or flagged.
 """
 from __future__ import annotations
 
@@ -91,6 +92,18 @@ def _one_slip(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
+def _one_character_slip(a: str, b: str) -> bool:
+    """One character misread or lost in a name of three or more (曹振宇 / 曹振字, 孙诗涵 / 孙诗):
+    OCR's usual slips, and too close to call either way. In a two-character name one
+    character is half the name: 张伟 and 张玮 are two people."""
+    if max(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def _compare_tokens(a: list[str], b: list[str]) -> NameMatch:
     if not a or not b:
         return NameMatch.different
@@ -115,7 +128,10 @@ def compare_names(a: str, b: str, variants: Variants = {}, ignore: Iterable[str]
     a_cjk, b_cjk = has_cjk(a), has_cjk(b)
     if a_cjk and b_cjk:
         # Same sound is not same person: Chinese characters are compared as characters.
-        return NameMatch.same if _cjk_chars(a) == _cjk_chars(b) else NameMatch.different
+        ca, cb = _cjk_chars(a), _cjk_chars(b)
+        if ca == cb:
+            return NameMatch.same
+        return NameMatch.similar if _one_character_slip(ca, cb) else NameMatch.different
     if a_cjk or b_cjk:
         chars, latin = (_cjk_chars(a), b) if a_cjk else (_cjk_chars(b), a)
         left = _pinyin_readings(chars)

@@ -293,12 +293,16 @@ def _glued(row: Row, end: int) -> bool:
 _CN_NAME_RE = re.compile(r"[\u3400-\u9fff]{2,4}")
 
 
+def _cn_surname_starts() -> str:
+    return load_label_config()["fields"]["name"].get("cn_surname_starts", "")
+
+
 def _glued_value_ok(field: str, kind: str, value: str) -> bool:
     """A value read straight on from a glued label must look like one: a Chinese name is
-    two to four characters ("患者因外伤入院" is a sentence, not 患者 + a name); free text
-    other than a name or a bank is too easily the rest of a sentence."""
+    two to four characters and starts with a surname ("患者因外伤入院" is a sentence, not
+    患者 + a name); free text other than a name or a bank is too easily the rest of a sentence."""
     if field == "name":
-        return bool(_CN_NAME_RE.fullmatch(value))
+        return bool(_CN_NAME_RE.fullmatch(value)) and value[0] in _cn_surname_starts()
     if field == "bank_name":
         return "银行" in value
     return kind != "text" or field == "diagnosis"
@@ -662,6 +666,35 @@ def _word_in(word: str, text: str) -> re.Match[str] | None:
     return re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text, re.IGNORECASE)
 
 
+def _before_next_label(c: Candidate) -> int | None:
+    """Where, in ``c.raw``, the word that a colon ends (another field's label) begins."""
+    colon = re.search(r"[:：]", c.raw)
+    if not colon:
+        return None
+    at = c.start + colon.start()
+    words = c.row.words_in(at, at + 1)
+    if not words:
+        return colon.start()
+    i = words[0]
+    if not c.row.words[i].text.strip(":： ") and i > 0:
+        i -= 1  # the colon read as a word of its own: the label is the word before it
+    return max(0, c.row.spans[i][0] - c.start)
+
+
+def _looks_like_a_name(value: str) -> bool:
+    """What a name read by OCR must look like to be trusted: no digits, one script; a Chinese
+    name two to four characters from a surname ("自助机" is a machine); a Latin name more
+    than one short word ("LEA" is a piece of ELEANOR)."""
+    cjk = re.search(r"[\u3400-\u9fff]", value)
+    if re.search(r"\d", value) or (cjk and re.search(r"[A-Za-z]", value)):
+        return False  # "BY 二2Z 主央"
+    if cjk:
+        chars = re.sub(r"[\s·•.]", "", value)
+        return bool(_CN_NAME_RE.fullmatch(chars)) and chars[0] in _cn_surname_starts()
+    parts = value.split()
+    return len(parts) >= 2 or len(value) >= 4
+
+
 def _letterhead_bank(rows: list[Row], banks: list[str]) -> list[Candidate]:
     """A bank letter without a bank label: the known bank its first lines name."""
     for r in rows[:4]:
@@ -926,10 +959,15 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                 if cut and len(normalize_name(c.raw[:cut])) >= 2:
                     c.raw = c.raw[:cut].rstrip()
                     c.value, c.end = normalize_name(c.raw), c.start + len(c.raw)
-            for c in cands:  # "BY 二2Z 主央": digits or a script mix are no one's name; let a person look
-                mixed = re.search(r"[\u3400-\u9fff]", c.value) and re.search(r"[A-Za-z]", c.value)
-                if re.search(r"\d", c.value) or mixed:
-                    c.bonus = min(c.bonus, 0.5)
+            for c in cands:  # "医疗机构类型: 综合医院": another field's label and value, not a name
+                cut = _before_next_label(c)
+                if cut is not None:
+                    c.raw = c.raw[:cut].rstrip()
+                    c.value, c.end = normalize_name(c.raw), c.start + len(c.raw)
+            cands = [c for c in cands if len(c.value) >= 2]
+            for c in cands:
+                if not _looks_like_a_name(c.value):
+                    c.bonus = min(c.bonus, 0.5)  # kept for the reviewer, but a person must confirm it
         if name == "issuer":
             for c in cands:
                 c.value = clean_issuer(c.value, cfg)
