@@ -19,10 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import cv2
+import numpy as np
 from PIL import Image
 
 from pipeline.reading.cleanup import clean_page
 from pipeline.reading.ocr import ocr_page
+from pipeline.reading.zones import reread_value_zones
 from pipeline.reading.pages import PreparedPage
 from pipeline.reading.types import PageText
 
@@ -110,6 +112,7 @@ def read_page(page: PreparedPage, cache: dict[str, PageText] | None = None,
     if text.rotation:  # the OCR's second look turned the page: keep the image upright too
         clean_image = clean_image.rotate(-text.rotation, expand=True)
     rotation = (cleaned.rotation + text.rotation) % 360
+    text = reread_value_zones(text, np.asarray(clean_image.convert("L")))
 
     clean_s = sum(v for k, v in cleaned.timings.items() if k != "osd")
     timings = {**page.timings, "hash": hash_s, "cleanup": clean_s,

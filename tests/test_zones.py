@@ -1,0 +1,60 @@
+"""A date or amount the first OCR pass lost beside its label is read again from its own strip."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.reading.extract import extract_fields
+from pipeline.reading.types import PageText, Word
+from pipeline.reading.zones import reread_value_zones
+from tests.conftest import needs_shared
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def receipt_line(value: str) -> np.ndarray:
+    img = Image.new("L", (1000, 200), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(DEJAVU, 30)
+    draw.text((40, 80), "Date:", fill=0, font=font)
+    draw.text((400, 80), value, fill=0, font=font)
+    return np.asarray(img)
+
+
+def first_reading(value_read: str) -> PageText:
+    """What a first pass gave: the label, and its value misread."""
+    words = [Word("Date:", (0.04, 0.40, 0.12, 0.58), 0.95, 0, 1), Word(value_read, (0.40, 0.40, 0.55, 0.58), 0.40, 0, 1)]
+    return PageText(1, "ocr", words, 1000, 200, lang="eng")
+
+
+def test_a_date_misread_beside_its_label_is_read_again_from_its_strip():
+    page = reread_value_zones(first_reading("Sate"), receipt_line("22/12/2017"))
+    assert "Sate" not in [w.text for w in page.words]
+    [date] = [f for f in extract_fields("medical_invoice", [page]) if f.name == "issue_date"]
+    assert date.value == "2017-12-22" and date.confidence > 0.8
+    assert page.timings["zones"] > 0
+
+
+def test_a_page_whose_labels_all_have_values_is_left_as_it_was():
+    page = first_reading("22/12/2017")
+    again = reread_value_zones(page, receipt_line("22/12/2017"))
+    assert again.words == page.words
+
+
+def test_nothing_readable_in_the_strip_leaves_the_first_reading():
+    page = reread_value_zones(first_reading("Sate"), receipt_line(""))
+    assert [w.text for w in page.words] == ["Date:", "Sate"]
+
+
+def test_a_curled_real_receipt_gets_its_tilted_date():
+    """SROIE 014: the receipt curls, "22/12/2017" beside "Date:" tilts and reads as "Sate"."""
+    from pipeline.reading.read_file import read_path
+
+    root = needs_shared("data", "receipts_sroie")
+    doc = read_path(root / "img" / "014.jpg")
+    key = json.loads((root / "key" / "014.json").read_text())
+    fields = {f.name: f.value for f in extract_fields("medical_invoice", doc.pages)}
+    assert key["date"] == "22/12/2017" and fields["issue_date"] == "2017-12-22"
