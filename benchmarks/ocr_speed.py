@@ -181,7 +181,7 @@ def main() -> None:
             for k, v in r.text.timings.items():
                 stages[k] = stages.get(k, 0.0) + v
         total = sum(stages.values())
-        tess = stages.get("ocr", 0) + stages.get("ocr_retry", 0) + stages.get("osd", 0)
+        tess = sum(stages.get(k, 0) for k in ("ocr", "ocr_retry", "osd", "zones"))
         print(f"tesseract share of engine stage time: {tess / total:.0%}  (stage seconds: "
               + ", ".join(f"{k} {v:.1f}" for k, v in sorted(stages.items(), key=lambda kv: -kv[1])) + ")")
         lang_ok = sum(LANG[t["lang"]] in r.text.lang for r, t in zip(read, truth))

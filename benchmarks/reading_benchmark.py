@@ -53,7 +53,7 @@ EVAL_NOISE = NoiseSettings(
 )
 SROIE = Path(__file__).resolve().parents[2] / "shared" / "data" / "receipts_sroie"
 SROIE_DEV = 100  # the first 100 receipts (sorted by name) were used to develop the extractor
-TESSERACT_STAGES = ("ocr", "ocr_retry", "osd")
+TESSERACT_STAGES = ("ocr", "ocr_retry", "osd", "zones")  # zones: the second look at lost values, mostly tesseract
 ERRORS: dict[str, dict[str, list[str]]] = {}  # every miss, written to the work dir for diagnosis
 TARGETS = {"type_accuracy": 0.98, "f1_scans": 0.95, "f1_photos": 0.90, "sroie_total": 0.85, "sroie_date": 0.90}
 

@@ -337,3 +337,11 @@ def test_another_fields_label_and_value_are_not_a_name():
     assert "name" not in fields("medical_invoice", page)
     page = page_of([(0.10, 0.05, "门诊收费票据"), (0.10, 0.20, "交款人 何辉 医疗机构类型: 综合医院")])
     assert fields("medical_invoice", page)["name"] == "何辉"
+
+
+def test_a_chinese_id_card_whose_labels_were_lost_gives_the_name_line_for_a_person_to_confirm():
+    page = page_of([(0.15, 0.10, "于婷婷"), (0.15, 0.18, "女 汉"), (0.15, 0.26, "1959 年 10 月 7 日"),
+                    (0.15, 0.34, "陕西省西安市雁塔区学院路121号"), (0.30, 0.80, "610113195910074847")])
+    [name] = [f for f in extract_fields("id_card", [page]) if f.name == "name"]
+    assert name.value == "于婷婷" and name.confidence < 0.8
+    assert "name" not in fields("id_card", page_of([(0.15, 0.10, "陕西省西安市"), (0.15, 0.18, "女 汉")]))

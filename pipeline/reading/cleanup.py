@@ -234,8 +234,8 @@ def find_document_quad(image: np.ndarray, min_area: float = 0.2, max_area: float
     """Corners (tl, tr, br, bl; full-size pixels) of the paper in a photo, or None when unsure.
 
     The paper is the brightest large region (or the darkest, for a dark card on a light
-    table): Otsu on a blurred small copy separates it from the background, or failing
-    that the strongest edges outline it, or failing that its colour (a card far from the
+    table): Otsu on a blurred small copy separates it from the background, and the
+    strongest edges outline it; of the quads these give the largest wins. Failing that its colour (a card far from the
     lens, on a table of similar brightness, differs from the frame's border in colour).
     The largest outline is simplified to a polygon and must come out as a convex
     four-corner shape that fills its own outline and covers ``min_area``-``max_area`` of
@@ -254,10 +254,11 @@ def find_document_quad(image: np.ndarray, min_area: float = 0.2, max_area: float
         (cv2.morphologyEx(255 - bright, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)), min_area),  # a dark card
         (cv2.dilate(cv2.Canny(cv2.GaussianBlur(small, (9, 9), 0), 30, 90), np.ones((3, 3), np.uint8)), min_area),
     ]
-    for mask, smallest in candidates:
-        quad = _quad_in(mask, scale, area_total, smallest, max_area)
-        if quad is not None:
-            return quad
+    quads = [q for mask, smallest in candidates if (q := _quad_in(mask, scale, area_total, smallest, max_area)) is not None]
+    if quads:
+        # Light falling across the paper can make brightness find only its lit part: the
+        # outline that encloses the most is the whole sheet.
+        return max(quads, key=lambda q: cv2.contourArea(q.reshape(-1, 1, 2)))
     arr = np.asarray(image)
     if arr.ndim == 3:
         return _quad_in(_unlike_border(arr, scale), scale, area_total, COLOUR_MIN_AREA, max_area)

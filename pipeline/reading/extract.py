@@ -695,6 +695,22 @@ def _looks_like_a_name(value: str) -> bool:
     return len(parts) >= 2 or len(value) >= 4
 
 
+NAME_BY_SHAPE = ("id_card", "driving_licence")  # cards whose faint labels OCR often loses
+
+
+def _name_by_shape(rows: list[Row]) -> list[Candidate]:
+    """On a card whose name label was lost: the first line high on the card that is a
+    Chinese name and nothing else (found by position: a person confirms it)."""
+    for r in rows:
+        if r.top > 0.5:
+            break
+        text = r.text.strip(_LABEL_JUNK)
+        if re.search(r"[\u3400-\u9fff]", text) and _looks_like_a_name(text):
+            start = r.text.index(text)
+            return [Candidate("name", text, text, r, start, start + len(text), "position")]
+    return []
+
+
 def _letterhead_bank(rows: list[Row], banks: list[str]) -> list[Candidate]:
     """A bank letter without a bank label: the known bank its first lines name."""
     for r in rows[:4]:
@@ -945,6 +961,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             for c in cands:
                 c.priority = min(c.priority, -1)
             cands += extra
+        if not cands and name == "name" and doc_type in NAME_BY_SHAPE:
+            cands = _name_by_shape(rows)
         if not cands and name == "issue_date":
             cands = _first_date(name, rows, ctx)
         if not cands and name == "currency" and rows:  # no mark printed: where the document is from

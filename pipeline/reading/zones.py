@@ -19,7 +19,8 @@ import cv2
 import numpy as np
 
 from pipeline.reading.cleanup import deskew, estimate_skew
-from pipeline.reading.extract import PARSERS, Context, LabelHit, Row, _value_end, field_specs, find_labels, page_rows
+from pipeline.reading.extract import (PARSERS, Context, LabelHit, Row, _candidates_from_label, field_specs,
+                                      find_labels, page_rows)
 from pipeline.reading.normalize import infer_date_order
 from pipeline.reading.ocr import run_tesseract
 from pipeline.reading.types import PageText, Word
@@ -30,7 +31,7 @@ ZONE_HEIGHT = 1.2  # label heights above and below the label's line: room for a 
 ZONE_TEXT_HEIGHT = 32  # pixels: the strip is enlarged until its letters are about this tall
 MAX_ZONE_SKEW = 8.0
 MAX_OFF_MIDDLE = 0.2  # of the strip's height (about 0.7 label heights): farther is the next line
-MAX_ZONES = 6  # per page: a page of unreadable labels is not worth a dozen more passes
+MAX_ZONES = 3  # per page: a page of unreadable labels is not worth a dozen more passes
 
 
 def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
@@ -43,15 +44,15 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
     specs = field_specs()
     ctx = Context(date_order=infer_date_order(page.text))
     words = list(page.words)
-    done: set[tuple[int, int]] = set()
+    done: set[str] = set()
     tried = 0
     for hit in labels:
         kind = specs[hit.field].kind
-        if kind not in ZONE_KINDS or (hit.row.index, hit.start) in done or tried >= MAX_ZONES:
+        if kind not in ZONE_KINDS or tried >= MAX_ZONES:
             continue
+        if hit.field in done or _candidates_from_label(hit, kind, rows, labels, ctx):
+            continue  # the value is there already, beside or below its label (or found for this field)
         on_row = [h for h in labels if h.row is hit.row and h is not hit]
-        if PARSERS[kind](hit.row.text[:_value_end(hit.row, hit.end, on_row, kind)], hit.end, ctx):
-            continue  # the value is there already
         zone = _zone(hit, on_row, page)
         if zone is None:
             continue
@@ -59,7 +60,7 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
         found = _value_line(_read_zone(clean, zone, page.lang), lambda text: PARSERS[kind](text, 0, ctx) is not None)
         if not found:
             continue
-        done.add((hit.row.index, hit.start))
+        done.add(hit.field)
         words = _splice(words, hit.row, zone, found)
     timings = {**page.timings, "zones": page.timings.get("zones", 0.0) + time.perf_counter() - t0}
     return replace(page, words=words, timings=timings)
