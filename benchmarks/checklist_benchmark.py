@@ -53,6 +53,11 @@ REASON_KIND = {
 }
 PERSON_REASON_KIND = {"name_unclear": "name_mismatch", "name_possibly_other_person": "name_mismatch",
                       "document_near_duplicate": "reused_invoice"}
+# A person asked to read a field the reader could not (missing, unsure, unparseable) sees the
+# planted defect in that field: the name on a document, or a date on an invoice or report.
+UNREAD_FIELD_CODES = {"field_missing", "field_unreadable", "date_unparseable"}
+UNREAD_FIELD_KIND = {"name": "name_mismatch", "issue_date": "invoice_before_incident",
+                     "admission_date": "invoice_before_incident", "discharge_date": "invoice_before_incident"}
 
 
 # --- building dossiers -------------------------------------------------------------------
@@ -222,6 +227,7 @@ def score(claims: list[Claim], dossiers: list[Dossier], results: list[ChecklistR
     tallies = {kind: Tally() for kind in DEFECT_KINDS if measure_rotation or kind != "rotated_document"}
     satisfied = wrong_satisfied = 0
     wrong_satisfied_cases: list[str] = []
+    covered: list[str] = []  # planted missing documents an accepted alternative in the claim stands in for
     statuses: Counter[str] = Counter()
     outcome_vs_policy: Counter[tuple[str, str]] = Counter()
     person_items: Counter[str] = Counter()
@@ -258,6 +264,8 @@ def score(claims: list[Claim], dossiers: list[Dossier], results: list[ChecklistR
             for r in person_reasons:
                 if r.code in PERSON_REASON_KIND:
                     sent[PERSON_REASON_KIND[r.code]].add(r.document_id)
+                elif r.code in UNREAD_FIELD_CODES and r.field in UNREAD_FIELD_KIND:
+                    sent[UNREAD_FIELD_KIND[r.field]].add(r.document_id)
 
         # --- document-level kinds
         for kind in ("name_mismatch", "invoice_before_incident", "reused_invoice"):
@@ -297,8 +305,13 @@ def score(claims: list[Claim], dossiers: list[Dossier], results: list[ChecklistR
         # --- missing documents: the item that asks for the removed type
         t = tallies["missing_document"]
         for gone in missing_types:
-            t.planted += 1
             items = [it for it in result.items if gone in checklist.item(it.code).doc_types and it.required]
+            if items and all(any(truth_types[t_] > 0 for t_ in checklist.item(it.code).doc_types) for it in items):
+                # another accepted type is in the claim (a repair estimate for a removed invoice):
+                # under the checklist nothing is missing, so this planted gap is no defect
+                covered.append(f"{claim.key}: {gone} ({', '.join(it.code for it in items)})")
+                continue
+            t.planted += 1
             if any(it.status == "missing" for it in items):
                 t.found += 1
             elif any(it.status == "needs_person" for it in items):
@@ -362,6 +375,7 @@ def score(claims: list[Claim], dossiers: list[Dossier], results: list[ChecklistR
         "outcomes": outcome_vs_policy,
         "other_flags": other_flags,
         "other_flag_cases": other_flag_cases,
+        "covered": covered,
     }
 
 
@@ -377,6 +391,9 @@ def print_report(title: str, report: dict[str, Any], claims: int, verbose: bool)
               f"{_ratio(t.found + t.to_person, t.planted):>8} {t.flags:6d} {_ratio(t.real_flags, t.flags):>9}")
     if "rotated_document" not in report["tallies"]:
         print("rotated_document: not measured here (a reading matter: the truth already knows the turn)")
+    if report["covered"]:
+        print(f"planted missing documents not counted: {len(report['covered'])} (an accepted alternative is in the claim, "
+              f"so the checklist rightly finds nothing missing: {'; '.join(report['covered'])})")
     s, w = report["satisfied"], report["wrong_satisfied"]
     print(f"'satisfied' precision: {_ratio(s - w, s)} ({s} ticked, {w} wrong)")
     print("item statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(report["statuses"].items())))

@@ -49,7 +49,6 @@ def test_the_same_person_written_differently_matches(a, b):
     ("张伟", "Wang Fang"),
     ("李娜", "Li Hua"),
     ("Olivia Brown", "Sophie Brown"),
-    ("James Smith", "James"),
     ("James Smith", ""),
     ("张伟", "Zhang Weiming"),
 ])
@@ -63,6 +62,7 @@ def test_a_different_person_does_not_match(a, b):
     ("Zhang Xiaoming", "Zhang Xiaoning"),
     ("曹振宇", "曹振字"),   # one character misread in a three-character name
     ("孙诗涵", "孙诗"),     # one character lost
+    ("Grace Evans", "Grace"),  # part of the name: OCR lost the rest
 ])
 def test_one_slip_in_a_long_name_part_goes_to_a_person(a, b):
     assert match(a, b) is NameMatch.similar

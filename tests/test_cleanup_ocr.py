@@ -129,6 +129,19 @@ def test_specks_far_from_text_are_removed_and_the_dots_of_the_text_kept(english)
     assert len(cleanup.measure_marks(np.asarray(english)).specks) == 0
 
 
+def test_dust_beside_letters_goes_when_it_is_smaller_than_any_mark_of_the_print(english):
+    grey = np.asarray(english).copy()
+    dust = [(92, 200), (95, 400), (180, 250), (182, 500)]  # a few pixels under the text lines
+    for y, x in dust:
+        grey[y:y + 2, x:x + 2] = 0
+    marks = cleanup.measure_marks(grey)
+    cleaned = cleanup.remove_specks(grey, marks.specks)
+    for y, x in dust:
+        assert cleaned[y:y + 2, x:x + 2].min() > 200
+    text = " ".join(w.text for w in ocr_page(cleaned, lang="eng").words)
+    assert "4,250.00" in text and "2024-03-15" in text  # full stops and hyphens stay
+
+
 def test_the_clean_up_leaves_the_thin_strokes_of_small_print_alone():
     small_print = text_page(ENGLISH, px=13, size=(500, 260))
     result = cleanup.clean_page(small_print)

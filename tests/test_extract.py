@@ -345,3 +345,17 @@ def test_a_chinese_id_card_whose_labels_were_lost_gives_the_name_line_for_a_pers
     [name] = [f for f in extract_fields("id_card", [page]) if f.name == "name"]
     assert name.value == "于婷婷" and name.confidence < 0.8
     assert "name" not in fields("id_card", page_of([(0.15, 0.10, "陕西省西安市"), (0.15, 0.18, "女 汉")]))
+
+
+def test_a_stamp_mark_after_a_misread_label_does_not_make_it_part_of_a_longer_word():
+    page = page_of([(0.10, 0.05, "陕西省医疗门诊收费票据"), (0.10, 0.20, "医疗机构类型: 综合医院"),
+                    (0.10, 0.80, "收单位章 ) : 西安市中医医院 . 收款人: 李娟")])
+    assert fields("medical_invoice", page)["issuer"] == "西安市中医医院"
+
+
+def test_unsure_little_words_after_a_name_are_dust_and_a_stray_mark_before_a_label_is_ignored():
+    words = [Word("4", (0.05, 0.30, 0.06, 0.33), 0.30, 0, 0), Word("‘Patient", (0.08, 0.30, 0.16, 0.33), 0.90, 0, 0),
+             Word("William", (0.18, 0.30, 0.26, 0.33), 0.93, 0, 0), Word("Mitchell", (0.27, 0.30, 0.35, 0.33), 0.92, 0, 0),
+             Word("jp", (0.37, 0.30, 0.39, 0.33), 0.31, 0, 0), Word("naa", (0.40, 0.30, 0.43, 0.33), 0.40, 0, 0)]
+    page = PageText(1, "ocr", [Word("Medical Certificate", (0.1, 0.1, 0.4, 0.13), 0.95, 1, 0)] + words, 1654, 2339)
+    assert fields("diagnosis_certificate", page)["name"] == "William Mitchell"

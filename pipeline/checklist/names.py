@@ -4,8 +4,9 @@ Names reach us as typed by the customer, printed by a hospital, or read by OCR:
 ``ZHANG Wei``, ``Wei Zhang``, ``Zhang-Wei``, ``Zhāng Wěi``, ``张伟`` and (in Wade-Giles or
 Cantonese spelling) ``Chang Wei`` are all one person. ``Wang Wei`` is somebody else, and
 so is ``张玮`` (same sound, different characters). A one-letter slip in a long name part,
-or one Chinese character misread or lost in a name of three or more, is neither: it goes
-to a person (``similar``) rather than being ticked or flagged.
+one Chinese character misread or lost in a name of three or more, or a name that is part
+of the other ("Grace" for "Grace Evans"), is neither: it goes to a person (``similar``)
+rather than being ticked or flagged.
 """
 from __future__ import annotations
 
@@ -114,6 +115,8 @@ def _compare_tokens(a: list[str], b: list[str]) -> NameMatch:
     if (full_a != a or full_b != b) and len(full_a) >= 2 and len(full_b) >= 2:
         if _orderings(full_a) & _orderings(full_b):
             return NameMatch.same
+    if set(a) < set(b) or set(b) < set(a):
+        return NameMatch.similar  # "Grace" for "Grace Evans": part of the name, as OCR often loses the rest
     if len(a) == len(b) and len(a) <= _MAX_TOKENS:
         for perm in itertools.permutations(b):
             differing = [(x, y) for x, y in zip(a, perm) if x != y]

@@ -63,6 +63,7 @@ class Reason(BaseModel):
     message_en: str
     message_zh: str
     document_id: str | None = None
+    field: str | None = None  # the field the reason is about, where it is about one
 
     def message(self, language: Language) -> str:
         return self.message_en if language == "en" else self.message_zh
@@ -98,7 +99,9 @@ class ReasonCatalogue(BaseModel):
                     value = self.doc_type_label(value)
                 shown[key] = value.get(language) if isinstance(value, Bilingual) else value
             messages[language] = self.reasons[code].get(language).format_map(shown)
-        return Reason(code=code, message_en=messages["en"], message_zh=messages["zh"], document_id=document_id)
+        field = facts.get("field")
+        return Reason(code=code, message_en=messages["en"], message_zh=messages["zh"], document_id=document_id,
+                      field=field if isinstance(field, str) else None)
 
 
 def catalogue_problems(catalogue: ReasonCatalogue) -> list[tuple[tuple[Any, ...], str]]:

@@ -30,6 +30,10 @@ VERTICAL_TEXT_RATIO = 2.0  # closing down the image leaves this many times fewer
 MARKS_HALVE_ABOVE = 3200  # pixels: a page with a longer side is measured at half size
 SPECK_SIZE = 0.25  # text heights: a dot no larger than this may be dust
 SPECK_ISOLATION = 0.5  # text heights (grid cells; a dot up to two cells from other marks stays)
+DUST_SIZE = 0.14  # text heights: a dot smaller than this is dust even beside letters (a full stop is ~0.2)
+DUST_AREA = 0.02  # text heights squared
+DUST_MIN_TEXT = 20  # pixels: print smaller than this (OCR enlarges it too) is left to the isolated-speck rule
+SOLID_PRINT = 0.6  # share of ink in letter-like marks under which print is dot-matrix (SROIE: 0.4 vs 0.6-0.8)
 MIN_SPECKS = 20  # fewer isolated dots than this: leave the page alone
 RULE_TEXT_HEIGHTS = 5.0  # a straight run of ink this many text heights long is a table rule, not a letter
 RULE_TEXT_HEIGHTS_DOWN = 2.5  # upright rules: a box around one line of text is short
@@ -354,9 +358,10 @@ class Marks:
 def measure_marks(grey: np.ndarray) -> Marks:
     """Connected marks of ink: letters give the text height, tiny marks far from letters are specks.
 
-    A dot counts as a speck only when it is small (at most ``SPECK_SIZE`` text heights)
+    A dot counts as a speck when it is small (at most ``SPECK_SIZE`` text heights)
     and no larger mark lies within ``SPECK_ISOLATION`` text heights: the dot of an i, a
-    decimal point or a colon sits beside its letters and stays.
+    decimal point or a colon sits beside its letters and stays. Dust smaller than any
+    of those (``DUST_SIZE``) goes wherever it lies, except on dot-matrix pages.
     """
     f = 2 if max(grey.shape[:2]) > MARKS_HALVE_ABOVE else 1
     small = grey if f == 1 else cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f),
@@ -382,8 +387,13 @@ def measure_marks(grey: np.ndarray) -> Marks:
     grid = cv2.dilate(grid, np.ones((3, 3), np.uint8))
     cx, cy = x + w // 2, y + h // 2
     isolated = dot & (grid[cy // cell, cx // cell] == 0)
+    letter_share = float(area[letters].sum() / max(1, area.sum()))
+    # Dot-matrix print is made of such dots, and small faint print (receipts) breaks into
+    # pieces as small as dust: there, only isolated dots go.
+    if letter_share >= SOLID_PRINT and height >= DUST_MIN_TEXT:
+        isolated |= (np.maximum(w, h) * f < DUST_SIZE * height) & (area * f * f <= DUST_AREA * height * height)
     specks = np.stack([x[isolated] * f, y[isolated] * f, w[isolated] * f, h[isolated] * f], axis=1)
-    return Marks(height, float(area[letters].sum() / max(1, area.sum())), box, specks.astype(np.int64))
+    return Marks(height, letter_share, box, specks.astype(np.int64))
 
 
 def remove_specks(grey: np.ndarray, specks: np.ndarray) -> np.ndarray:

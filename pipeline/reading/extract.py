@@ -275,8 +275,11 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
         word_start = row.spans[first[0]][0]
         if row.text[word_start:start].strip(_LABEL_JUNK):
             return False  # "一、被保险人信息": the label is the tail of another word
-    if row.text[end:].lstrip(" ").startswith((":", "：")) or not row.text[:start].strip(_LABEL_JUNK):
+    before_label = row.text[:start].strip(_LABEL_JUNK)
+    if row.text[end:].lstrip(" ").startswith((":", "：")) or not before_label:
         return True
+    if len(before_label) == 1 and not before_label.isalpha() and start <= 3:
+        return True  # "4 ‘Patient": a speck or a table border read as one mark before the label
     before = [i for i, (s, e) in enumerate(row.spans) if e <= start]
     if not before or not first:
         return True
@@ -287,6 +290,8 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
 def _glued(row: Row, end: int) -> bool:
     """The label's last character runs straight on into Chinese text in the same word."""
     inside = row.words_in(end - 1, end)
+    if _STAMP_RE.match(row.text, end):
+        return False  # "收款单位章):" is the label and where its stamp goes, not a longer word
     return bool(inside) and end < row.spans[inside[-1]][1] and "\u3400" <= row.text[end] <= "\u9fff"
 
 
@@ -681,6 +686,21 @@ def _before_next_label(c: Candidate) -> int | None:
     return max(0, c.row.spans[i][0] - c.start)
 
 
+WEAK_WORD = 0.6  # OCR confidence under which a word trailing a name is taken for specks read as letters
+
+
+def _drop_weak_tail(c: Candidate) -> None:
+    """'William Mitchell jp oa. naa': dust beside a name reads as unsure little words; they go."""
+    idx = c.row.words_in(c.start, c.end)
+    keep = len(idx)
+    while keep > 1 and c.row.words[idx[keep - 1]].confidence < WEAK_WORD:
+        keep -= 1
+    if keep < len(idx):
+        end = c.row.spans[idx[keep - 1]][1]
+        c.raw = c.row.text[c.start:end]
+        c.value, c.end = normalize_name(c.raw), end
+
+
 def _looks_like_a_name(value: str) -> bool:
     """What a name read by OCR must look like to be trusted: no digits, one script; a Chinese
     name two to four characters from a surname ("自助机" is a machine); a Latin name more
@@ -982,6 +1002,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                 if cut is not None:
                     c.raw = c.raw[:cut].rstrip()
                     c.value, c.end = normalize_name(c.raw), c.start + len(c.raw)
+            for c in cands:
+                _drop_weak_tail(c)
             cands = [c for c in cands if len(c.value) >= 2]
             for c in cands:
                 if not _looks_like_a_name(c.value):

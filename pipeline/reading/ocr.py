@@ -26,7 +26,8 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
-from pipeline.reading.cleanup import Marks, _ink, _small, detect_orientation, measure_marks, rotate, to_grey
+from pipeline.reading.cleanup import (SOLID_PRINT, Marks, _ink, _small, detect_orientation, measure_marks, rotate,
+                                      to_grey)
 from pipeline.reading.types import PageText, Word
 
 LATIN, HAN, BOTH = "eng", "chi_sim", "chi_sim+eng"
@@ -41,7 +42,6 @@ SPARSE_INK = 1600  # line-ink columns (1000 px copy) under which a page is a car
 SMALL_TEXT = 20  # pixels: letters shorter than this are enlarged for tesseract...
 TARGET_TEXT = 24  # ...to this height
 MAX_ENLARGE = 3.0
-SOLID_PRINT = 0.6  # ink share in letter-like marks under which print is dot-matrix (SROIE: 0.4 vs 0.6-0.8)
 CROP_MARGIN = 2.0  # text heights of margin kept around the text when the page is cut to it
 CROP_WORTH = 0.75  # cut only when the text's box is at most this share of the page
 SQUARE_MIN, SQUARE_MAX = 0.8, 1.2  # widths, in line heights, that count as a square glyph
