@@ -359,3 +359,9 @@ def test_unsure_little_words_after_a_name_are_dust_and_a_stray_mark_before_a_lab
              Word("jp", (0.37, 0.30, 0.39, 0.33), 0.31, 0, 0), Word("naa", (0.40, 0.30, 0.43, 0.33), 0.40, 0, 0)]
     page = PageText(1, "ocr", [Word("Medical Certificate", (0.1, 0.1, 0.4, 0.13), 0.95, 1, 0)] + words, 1654, 2339)
     assert fields("diagnosis_certificate", page)["name"] == "William Mitchell"
+
+
+def test_a_numbered_section_heading_is_not_a_label_and_its_title_not_a_name():
+    page = page_of([(0.10, 0.05, "Home Insurance Claim Form"), (0.10, 0.15, "1. Policyholder / claimant"),
+                    (0.10, 0.20, "*Full name Rachel Brown")])
+    assert fields("claim_form", page)["name"] == "Rachel Brown"

@@ -58,6 +58,7 @@ TRUST = {
     "pattern": 0.75,
     "position": 0.55,
 }
+WEAK_WORD = 0.6  # OCR confidence under which a little word beside a label or a name may be specks read as letters
 AVOID = "_avoid"  # pseudo-field of phrases that must not count as labels ("SUB TOTAL")
 
 
@@ -278,9 +279,9 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
     before_label = row.text[:start].strip(_LABEL_JUNK)
     if row.text[end:].lstrip(" ").startswith((":", "：")) or not before_label:
         return True
-    if len(before_label) == 1 and not before_label.isalpha() and start <= 3:
-        return True  # "4 ‘Patient": a speck or a table border read as one mark before the label
     before = [i for i, (s, e) in enumerate(row.spans) if e <= start]
+    if len(before) == 1 and len(before_label) == 1 and row.words[before[0]].confidence < WEAK_WORD:
+        return True  # "4 ‘Patient": a speck read, unsure, as one mark before the label ("1." numbers a section)
     if not before or not first:
         return True
     gap = row.words[first[0]].box[0] - row.words[before[-1]].box[2]
@@ -686,14 +687,17 @@ def _before_next_label(c: Candidate) -> int | None:
     return max(0, c.row.spans[i][0] - c.start)
 
 
-WEAK_WORD = 0.6  # OCR confidence under which a word trailing a name is taken for specks read as letters
+def _dust_word(w: Word) -> bool:
+    """Unsure and not shaped like part of a name: short, all lower case, or not all letters."""
+    text = w.text.strip(".,")
+    return w.confidence < WEAK_WORD and (len(text) <= 3 or text.islower() or not text.isalpha())
 
 
 def _drop_weak_tail(c: Candidate) -> None:
     """'William Mitchell jp oa. naa': dust beside a name reads as unsure little words; they go."""
     idx = c.row.words_in(c.start, c.end)
     keep = len(idx)
-    while keep > 1 and c.row.words[idx[keep - 1]].confidence < WEAK_WORD:
+    while keep > 1 and _dust_word(c.row.words[idx[keep - 1]]):
         keep -= 1
     if keep < len(idx):
         end = c.row.spans[idx[keep - 1]][1]
