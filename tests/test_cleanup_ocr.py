@@ -303,3 +303,13 @@ def test_text_inside_a_ruled_table_is_read_once_the_rules_are_taken_out():
     text = "".join(w.text for w in ocr_page(cleaned.image, lang="chi_sim", marks=cleaned.marks).words)
     for expected in ("张伟", "外科", "2024-04-23", "141430"):
         assert expected in text
+
+
+def test_an_upside_down_chinese_invoice_is_read_upright_and_in_chinese(generated_chinese_claim):
+    """OSD finds the turn but can name the script of upside-down Chinese print as Latin."""
+    page = generated_chinese_claim["scan_20240305_57.jpg"]
+    turned = page.image.rotate(180)
+    result = read_pages([PreparedPage(1, turned, None, turned.width, turned.height)], workers=1)[0].text
+    assert result.rotation == 180
+    assert "chi_sim" in result.lang
+    assert "发票" in result.text

@@ -214,7 +214,13 @@ def _second_look(grey: np.ndarray, first: PageText, fixed_lang: bool, timings: d
         return first
     t0 = time.perf_counter()
     # The text box was measured upright; turned, only the enlargement still applies.
-    second = read(rotate(grey, found.rotation), lang, first.page_no, replace(marks, text_box=None))
+    turned, unboxed = rotate(grey, found.rotation), replace(marks, text_box=None)
+    second = read(turned, lang, first.page_no, unboxed)
+    if found.rotation and lang != first.lang:
+        # OSD names the script less reliably than the turn (an upside-down Chinese invoice
+        # came back "Latin"); the glyph shapes do not change with the turn: read it both ways.
+        other = read(turned, first.lang, first.page_no, unboxed)
+        second = max(second, other, key=reading_score)
     second.rotation = found.rotation
     timings["ocr_retry"] = timings.get("ocr_retry", 0.0) + time.perf_counter() - t0
     # A sparse page read at the wrong angle can still score a little: turn only on clear evidence.
