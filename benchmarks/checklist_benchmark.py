@@ -1,7 +1,7 @@
 """How well does the checklist find planted defects, and is 'satisfied' ever wrong?
 
-Generates an evaluation set with ``pipeline.samples.generate_dossiers`` (seed 2026 by
-default; development used other seeds), builds each claim's Dossier, verifies it, and
+Generates an evaluation set with ``pipeline.samples.generate_dossiers`` (seed 3033 by
+default; development studied seeds 2026 and 2027, whose figures flatter the checklist), builds each claim's Dossier, verifies it, and
 compares with the planted defects in ``truth.json``:
 
 - per defect kind: recall (share found, i.e. flagged invalid/missing), the share sent to a
@@ -212,6 +212,7 @@ class Tally:
     planted: int = 0
     found: int = 0
     to_person: int = 0
+    to_person_unread: int = 0  # of to_person: sent because the defective field itself could not be read
     flags: int = 0
     real_flags: int = 0
     misses: list[str] = field(default_factory=list)
@@ -250,6 +251,7 @@ def score(claims: list[Claim], dossiers: list[Dossier], results: list[ChecklistR
         # reasons per (kind, document) and per kind at claim level
         flagged: dict[str, set[str | None]] = defaultdict(set)
         sent: dict[str, set[str | None]] = defaultdict(set)
+        unread: dict[str, set[str | None]] = defaultdict(set)
         for item in result.items:
             for r in item.reasons if item.status == "invalid" else []:
                 if r.code in REASON_KIND:
@@ -265,7 +267,7 @@ def score(claims: list[Claim], dossiers: list[Dossier], results: list[ChecklistR
                 if r.code in PERSON_REASON_KIND:
                     sent[PERSON_REASON_KIND[r.code]].add(r.document_id)
                 elif r.code in UNREAD_FIELD_CODES and r.field in UNREAD_FIELD_KIND:
-                    sent[UNREAD_FIELD_KIND[r.field]].add(r.document_id)
+                    unread[UNREAD_FIELD_KIND[r.field]].add(r.document_id)
 
         # --- document-level kinds
         for kind in ("name_mismatch", "invoice_before_incident", "reused_invoice"):
@@ -276,6 +278,9 @@ def score(claims: list[Claim], dossiers: list[Dossier], results: list[ChecklistR
                     t.found += 1
                 elif doc_id in sent[kind]:
                     t.to_person += 1
+                elif doc_id in unread[kind]:
+                    t.to_person += 1
+                    t.to_person_unread += 1
                 else:
                     t.misses.append(doc_id or claim.key)
             for doc_id in flagged[kind]:
@@ -389,6 +394,11 @@ def print_report(title: str, report: dict[str, Any], claims: int, verbose: bool)
     for kind, t in report["tallies"].items():
         print(f"{kind:26} {t.planted:7d} {t.found:6d} {t.to_person:6d} {_ratio(t.found, t.planted):>7} "
               f"{_ratio(t.found + t.to_person, t.planted):>8} {t.flags:6d} {_ratio(t.real_flags, t.flags):>9}")
+    unread_counts = {k: t.to_person_unread for k, t in report["tallies"].items() if t.to_person_unread}
+    if unread_counts:
+        print("  of 'person': sent because the defective field itself could not be read (a person reading it sees "
+              "the defect; a reader that reads less would score more here): "
+              + ", ".join(f"{k} {n}" for k, n in unread_counts.items()))
     if "rotated_document" not in report["tallies"]:
         print("rotated_document: not measured here (a reading matter: the truth already knows the turn)")
     if report["covered"]:
@@ -434,7 +444,8 @@ def run(claims: list[Claim], reads: dict[str, dict[str, Any]] | None, title: str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=96)
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--seed", type=int, default=3033,
+                        help="generator seed; 3033 evaluates, 2026 and 2027 were studied while developing (2026-11-25)")
     parser.add_argument("--out", type=Path, default=Path("var/benchmarks/checklist"))
     parser.add_argument("--mode", choices=["truth", "reader", "both"], default="both")
     parser.add_argument("--truth-reading", action="store_true", help="same as --mode truth")

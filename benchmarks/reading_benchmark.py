@@ -1,6 +1,6 @@
 """Reading benchmark: document types, key fields and speed, on generated and on real documents.
 
-    .venv/bin/python benchmarks/reading_benchmark.py [--count N] [--sroie-limit N]
+    .venv/bin/python benchmarks/reading_benchmark.py [--count N] [--sroie-limit N] [--seed N]
 
 1. A generated evaluation set, made here with ``EVAL_SEED`` and ``EVAL_NOISE``: a seed
    and noise settings nobody develops or trains on (the shipped classifier's model card
@@ -16,7 +16,9 @@
 
 Prints precision / recall / F1 of exact normalised values per document type and per
 field, type accuracy with a confusion matrix, speed, and every target as MET or NOT MET
-with the reason.
+with the reason. To improve the reader, run it with ``--seed`` on a development seed
+(90210): every miss is then written to ``misses.json`` in the work dir. The evaluation
+seed's misses are neither printed nor written, so that nobody tunes on them.
 """
 from __future__ import annotations
 
@@ -46,7 +48,11 @@ from pipeline.samples.generator import generate_dossiers  # noqa: E402
 from pipeline.samples.noise import NoiseSettings  # noqa: E402
 from pipeline.vocabulary import DOC_TYPES, FIELDS  # noqa: E402
 
-EVAL_SEED = 90210
+EVAL_SEED = 60613
+# Seeds whose misses developers have studied: figures on them flatter the reader. 90210 was the
+# evaluation seed until reading fixes were made from its misses (2026-11-25); it is kept for
+# development (``--seed 90210``) and the evaluation moved to a seed nobody had looked at.
+DEVELOPMENT_SEEDS = (90210,)
 EVAL_NOISE = NoiseSettings(
     max_skew_deg=4.0, blur_sigma=(0.3, 1.1), speckle=0.001, jpeg_quality=(55, 85), dpi=(200, 260),
     perspective=0.09, shadow=0.45,
@@ -55,6 +61,8 @@ SROIE = Path(__file__).resolve().parents[2] / "shared" / "data" / "receipts_sroi
 SROIE_DEV = 100  # the first 100 receipts (sorted by name) were used to develop the extractor
 TESSERACT_STAGES = ("ocr", "ocr_retry", "osd", "zones")  # zones: the second look at lost values, mostly tesseract
 ERRORS: dict[str, dict[str, list[str]]] = {}  # every miss, written to the work dir for diagnosis
+SROIE_DEV_STEMS: set[str] = set()
+SHOW_EXAMPLES = True  # off for the evaluation seed: its misses are not for study
 TARGETS = {"type_accuracy": 0.98, "f1_scans": 0.95, "f1_photos": 0.90, "sroie_total": 0.85, "sroie_date": 0.90}
 
 
@@ -155,11 +163,11 @@ def read_one(path: Path, clf: DocumentClassifier) -> tuple[list[PageText], objec
     return pages, pred, fields, t_end - t0, tess, tl_pages, tl_seconds
 
 
-def run_generated(count: int, work: Path) -> list[DocResult]:
-    out = work / f"eval-seed{EVAL_SEED}-n{count}"
+def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResult]:
+    out = work / f"eval-seed{seed}-n{count}"
     t0 = time.perf_counter()
     if not list(out.glob("*/truth.json")):
-        generate_dossiers(out, count, EVAL_SEED, EVAL_NOISE)
+        generate_dossiers(out, count, seed, EVAL_NOISE)
     print(f"generated {count} dossiers in {time.perf_counter() - t0:.0f} s (not counted in reading speed)")
     clf = DocumentClassifier.load()
     print(f"classifier: {clf.version} ({clf.card.get('data', '')[:160]}...)")
@@ -233,10 +241,11 @@ def report_generated(results: list[DocResult]) -> dict[str, float]:
         print(by_lang[k].line(k))
     worst = sorted(by_field.items(), key=lambda kv: kv[1].f1)[:4]
     ERRORS["generated"] = {name: s.errors for name, s in by_field.items()}
-    print(" examples of misses (fields with the lowest F1):")
-    for name, s in worst:
-        for e in s.errors[:3]:
-            print("    " + e)
+    if SHOW_EXAMPLES:
+        print(" examples of misses (fields with the lowest F1):")
+        for name, s in worst:
+            for e in s.errors[:3]:
+                print("    " + e)
 
     print("\n== Speed (generated set, documents one after another, page OCR in parallel within a document) ==")
     total_pages = sum(r.pages for r in results)
@@ -332,6 +341,7 @@ def run_sroie(limit: int) -> dict[str, float] | None:
             allf[name].merge(scores[half][name])
             allc[name].merge(clean[half][name])
     ERRORS["sroie"] = {name: s.errors for name, s in allf.items()}
+    SROIE_DEV_STEMS.update(dev)
     print(" examples of misses (OCR engine):")
     for name in ("total_amount", "issue_date"):
         for e in allf[name].errors[:4]:
@@ -351,12 +361,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--count", type=int, default=12, help="generated dossiers to evaluate (12 covers every line of business, incident and language once)")
     ap.add_argument("--sroie-limit", type=int, default=100, help="real receipts to read (half from each half; 200 for all)")
     ap.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()) / "claims-reading-benchmark")
+    ap.add_argument("--seed", type=int, default=EVAL_SEED,
+                    help=f"generator seed (default: the evaluation seed {EVAL_SEED}; develop on another, e.g. 90210)")
     args = ap.parse_args(argv)
-    print(f"Reading benchmark: evaluation seed {EVAL_SEED}, noise {EVAL_NOISE}")
-    print(f"(the classifier's training seeds are on its model card and never include {EVAL_SEED}; cores: {os.cpu_count()}; "
+    evaluating = args.seed == EVAL_SEED
+    global SHOW_EXAMPLES
+    SHOW_EXAMPLES = not evaluating
+    print(f"Reading benchmark: {'evaluation' if evaluating else 'DEVELOPMENT'} seed {args.seed}, noise {EVAL_NOISE}")
+    print(f"(the classifier's training seeds are on its model card and never include {args.seed}; cores: {os.cpu_count()}; "
           f"default run subsamples: {args.count} dossiers, {args.sroie_limit} receipts)")
+    if args.seed in DEVELOPMENT_SEEDS:
+        print(f"  seed {args.seed} is a development seed: its figures flatter the reader, do not report them as targets")
     t0 = time.perf_counter()
-    results = run_generated(args.count, args.work_dir)
+    results = run_generated(args.count, args.work_dir, args.seed)
     gen = report_generated(results)
     sroie = run_sroie(args.sroie_limit)
 
@@ -380,9 +397,14 @@ def main(argv: list[str] | None = None) -> int:
               f"merchant F1 (all) {sroie['sroie_issuer']:.3f} (no target)")
     else:
         print("  SROIE targets: NOT MEASURED (data absent)")
+    if evaluating:
+        # Misses of the evaluation set are not written out: fixing what they show would tune on it.
+        ERRORS.pop("generated", None)
+        ERRORS["sroie"] = {name: [e for e in errs if e.split(":")[0] in SROIE_DEV_STEMS] for name, errs in ERRORS.get("sroie", {}).items()}
     misses = args.work_dir / "misses.json"
     misses.write_text(json.dumps(ERRORS, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"\nevery miss: {misses}")
+    print(f"\nmisses written to {misses}" + (" (SROIE development half only: evaluation misses are not written; "
+                                                 "study a development seed with --seed)" if evaluating else ""))
     print(f"benchmark wall time {time.perf_counter() - t0:.0f} s")
     return 0
 

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from pipeline.reading.classify import (
+    number_features,
     MODELS_DIR,
     DocumentClassifier,
     colourfulness,
@@ -118,6 +119,17 @@ def test_a_card_held_up_to_the_camera_looks_like_a_card_and_a_wall_does_not():
     assert shape_features(card)["card_like"] == 1.0
     assert shape_features(wall)["card_like"] == 0.0
     assert shape_features(None) == {"card_like": 0.0, "edge_density": 0.0}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("中国工商儿行\n6222 0239 0752 1968 324\n户名 杜秀英", {"card_number": 1.0, "bank_named": 1.0, "resident_id": 0.0}),
+    ("姓名 于婷婷\n公民身份号码 610113195910074847", {"card_number": 0.0, "bank_named": 0.0, "resident_id": 1.0}),
+    ("公民身份号码 610113195910074848", {"card_number": 0.0, "bank_named": 0.0, "resident_id": 0.0}),  # check fails
+    ("Bank: Wells Fargo Bank\nAccount number 147644835995", {"card_number": 0.0, "bank_named": 1.0, "resident_id": 0.0}),
+])
+def test_identity_numbers_and_bank_names_are_told_apart_by_their_check_digits(text, expected):
+    """Photos of ID cards and bank cards read alike; what their numbers are tells them apart."""
+    assert number_features(text) == expected
 
 
 def test_the_shipped_classifier_loads_and_says_where_it_came_from():

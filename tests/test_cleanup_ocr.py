@@ -313,3 +313,18 @@ def test_an_upside_down_chinese_invoice_is_read_upright_and_in_chinese(generated
     assert result.rotation == 180
     assert "chi_sim" in result.lang
     assert "发票" in result.text
+
+
+@pytest.mark.parametrize("scale", [1.5, 2.0, 2.5])
+def test_the_strokes_of_a_large_heading_are_not_taken_for_table_rules(scale):
+    body = 28
+    img = Image.new("L", (1400, 500), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((60, 40), "Hospital Bill 医院收费", fill=0, font=ImageFont.truetype(NOTO_CJK, int(body * scale)))
+    for i, line in enumerate(["Patient: John Smith", "Date: 2024-03-15", "Total: 1,250.00"]):
+        draw.text((60, 220 + i * 70), line, fill=0, font=ImageFont.truetype(NOTO_CJK, body))
+    grey = np.asarray(img)
+    marks = cleanup.measure_marks(grey)
+    heading_ink = grey[:200] < 128
+    rules = cleanup.find_rules(grey, marks.text_height)[:200] > 0
+    assert (rules & heading_ink).sum() < 0.01 * heading_ink.sum()

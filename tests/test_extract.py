@@ -319,10 +319,19 @@ def test_a_bank_letter_without_a_bank_label_names_its_bank_in_the_letterhead():
 
 def test_a_name_ends_where_the_next_field_of_the_form_begins():
     page = page_of([(0.10, 0.05, "Statement of charges"),
-                    (0.10, 0.20, "Patient: Michael Carter Department Orthopaedics"),
-                    (0.10, 0.25, "姓名 朱磊 性别 男")])
+                    (0.10, 0.20, "Patient: Michael Carter          Department Orthopaedics")])
     assert fields("itemised_bill", page)["name"] == "Michael Carter"
     assert fields("itemised_bill", page_of([(0.10, 0.25, "姓名 朱磊性别男")]))["name"] == "朱磊"
+    assert fields("itemised_bill", page_of([(0.10, 0.25, "姓名张三 性别 男")]))["name"] == "张三"
+
+
+@pytest.mark.parametrize("printed, name", [
+    ("Patient: James Ward", "James Ward"),  # a word that can head another field is also a surname
+    ("姓名 张胜男", "张胜男"),                # 男 inside a name is part of it
+    ("姓名 李亚男 性别 女", "李亚男"),
+])
+def test_a_name_that_contains_a_word_of_another_field_is_kept_whole(printed, name):
+    assert fields("itemised_bill", page_of([(0.10, 0.05, "Statement"), (0.10, 0.25, printed)]))["name"] == name
 
 
 @pytest.mark.parametrize("printed", ["交款人 自助机", "Name: LEA", "患者姓名 何辉2"])

@@ -38,6 +38,18 @@ def test_a_date_misread_beside_its_label_is_read_again_from_its_strip():
     assert page.timings["zones"] > 0
 
 
+def test_the_words_read_again_take_the_place_of_the_misreading_in_reading_order():
+    img = Image.fromarray(receipt_line("22/12/2017"))
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(DEJAVU, 30)
+    draw.text((700, 80), "Total:", fill=0, font=font)
+    draw.text((820, 80), "5.00", fill=0, font=font)
+    words = first_reading("Sate").words + [Word("Total:", (0.70, 0.40, 0.79, 0.58), 0.95, 0, 1),
+                                           Word("5.00", (0.82, 0.40, 0.88, 0.58), 0.95, 0, 1)]
+    page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), np.asarray(img))
+    assert page.text == "Date: 22/12/2017 Total: 5.00"
+
+
 def test_a_page_whose_labels_all_have_values_is_left_as_it_was():
     page = first_reading("22/12/2017")
     again = reread_value_zones(page, receipt_line("22/12/2017"))

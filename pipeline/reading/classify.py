@@ -52,6 +52,9 @@ IMAGE_FEATURES: tuple[str, ...] = (
     "text_layer",  # 1 when the text came from a PDF text layer
     "card_like",  # 1 when a four-cornered outline of a card's size and shape stands out of the picture
     "edge_density",  # share of pixels on an edge: print is dense with edges, a wall or a car body is not
+    "resident_id",  # 1 when a resident ID number with a valid check character is printed (ID cards, claim forms)
+    "card_number",  # 1 when a 16-19 digit number passes the bank-card (Luhn) check and is no resident ID
+    "bank_named",  # 1 when a known bank's name is printed (a bank card or letter; an ID card names none)
 )
 # What versions trained before the card features were added read (the scaler's columns).
 LEGACY_IMAGE_FEATURES = IMAGE_FEATURES[:8]
@@ -130,7 +133,37 @@ def image_features(pages: Sequence[PageText], first_image: Image.Image | None = 
         "log_pages": math.log(max(1, len(pages))),
         "text_layer": 1.0 if first is not None and first.source == "text_layer" else 0.0,
         **shape_features(first_image),
+        **number_features(text),
     }
+
+
+_LONG_NUMBER_RE = re.compile(r"(?<![\dA-Za-z])\d[\d ]{14,24}[\dXx](?![\dA-Za-z])")
+
+
+def number_features(text: str) -> dict[str, float]:
+    """Which identity numbers a document prints, by their check digits: photos of an ID card
+    and of a bank card read alike as a card with a long number; the numbers tell them apart."""
+    from pipeline.reading.extract import load_label_config
+    from pipeline.reading.normalize import luhn_valid, valid_cn_id
+
+    resident = card = False
+    for m in _LONG_NUMBER_RE.finditer(text):
+        digits = m.group(0).replace(" ", "").upper()
+        if len(digits) == 18 and valid_cn_id(digits):
+            resident = True
+        elif 16 <= len(digits) <= 19 and digits.isdigit() and luhn_valid(digits):
+            card = True
+    banks = [b.casefold() for names in load_label_config().get("known_banks", {}).values() for b in names]
+    low = text.casefold()
+    named = any(b in low for b in banks) or any(  # a Chinese bank read with one character wrong (中国工商儿行)
+        _one_off_in(b, line) for line in low.splitlines() if "行" in line for b in banks if len(b) >= 4 and b[0] >= "\u3400"
+    )
+    return {"resident_id": float(resident), "card_number": float(card), "bank_named": float(named)}
+
+
+def _one_off_in(word: str, line: str) -> bool:
+    n = len(word)
+    return any(sum(a != b for a, b in zip(word, line[i:i + n])) <= 1 for i in range(len(line) - n + 1))
 
 
 def document_text(pages: Sequence[PageText], max_chars: int = 6000) -> str:

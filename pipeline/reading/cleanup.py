@@ -30,13 +30,15 @@ VERTICAL_TEXT_RATIO = 2.0  # closing down the image leaves this many times fewer
 MARKS_HALVE_ABOVE = 3200  # pixels: a page with a longer side is measured at half size
 SPECK_SIZE = 0.25  # text heights: a dot no larger than this may be dust
 SPECK_ISOLATION = 0.5  # text heights (grid cells; a dot up to two cells from other marks stays)
-DUST_SIZE = 0.14  # text heights: a dot smaller than this is dust even beside letters (a full stop is ~0.2)
-DUST_AREA = 0.02  # text heights squared
+# A dot smaller than DUST_SIZE text heights (and DUST_AREA text heights squared) is dust even
+# beside letters: a full stop's or a colon's dot is 0.12-0.2 of the text height.
+DUST_SIZE = 0.1
+DUST_AREA = 0.01
 DUST_MIN_TEXT = 20  # pixels: print smaller than this (OCR enlarges it too) is left to the isolated-speck rule
 SOLID_PRINT = 0.6  # share of ink in letter-like marks under which print is dot-matrix (SROIE: 0.4 vs 0.6-0.8)
 MIN_SPECKS = 20  # fewer isolated dots than this: leave the page alone
 RULE_TEXT_HEIGHTS = 5.0  # a straight run of ink this many text heights long is a table rule, not a letter
-RULE_TEXT_HEIGHTS_DOWN = 2.5  # upright rules: a box around one line of text is short
+RULE_TEXT_HEIGHTS_DOWN = 2.0  # upright runs this long are a table's cell walls where they meet a rule across
 RULE_MAX_THICKNESS = 0.4  # text heights: a thicker "rule" is a filled band (a header bar), left alone
 DARK_PAPER = 100  # median grey below which the "paper" is a dark card with light print
 LOW_CONTRAST_SPREAD = 120  # grey levels between paper and ink below which we stretch
@@ -412,17 +414,26 @@ def find_rules(grey: np.ndarray, text_height: float) -> np.ndarray:
 
     Tesseract's page layout treats a ruled table as pictures: on generated claim forms the
     cells "姓名 朱磊" and "打印日期" inside a bordered table were not read at all until
-    the borders were taken out. Runs shorter than ``RULE_TEXT_HEIGHTS`` text heights
-    (``RULE_TEXT_HEIGHTS_DOWN`` upright) are strokes of letters and stay; so do the edges
-    of filled shapes (a logo's disc, a header bar), found as thin runs beside solid ink.
+    the borders were taken out. Across the page a rule is ``RULE_TEXT_HEIGHTS`` text
+    heights long (一 is about one). Upright, a heading's strokes can be three text heights
+    tall, so a short upright run is a rule only where it meets one running across (a
+    table's cell walls); longer ones (``RULE_TEXT_HEIGHTS``) anywhere. The edges of filled
+    shapes (a logo's disc, a header bar), thin runs beside solid ink, stay.
     """
     mask = _ink(grey).astype(np.uint8)
     thick = max(3, int(RULE_MAX_THICKNESS * text_height))
     solid = cv2.dilate(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((thick, thick), np.uint8)),
                        np.ones((2 * thick + 1, 2 * thick + 1), np.uint8))
-    across = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, max(15, int(RULE_TEXT_HEIGHTS * text_height))), np.uint8))
-    down = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((max(15, int(RULE_TEXT_HEIGHTS_DOWN * text_height)), 1), np.uint8))
-    return cv2.dilate((across | down) & (1 - solid), np.ones((3, 3), np.uint8))
+    long_run = max(15, int(RULE_TEXT_HEIGHTS * text_height))
+    across = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, long_run), np.uint8)) & (1 - solid)
+    down_long = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((long_run, 1), np.uint8))
+    short_run = max(15, int(RULE_TEXT_HEIGHTS_DOWN * text_height))
+    down_short = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((short_run, 1), np.uint8)) & (1 - solid)
+    n, pieces = cv2.connectedComponents(down_short, connectivity=8)
+    meets = np.unique(pieces[(cv2.dilate(across, np.ones((5, 5), np.uint8)) > 0) & (down_short > 0)])
+    walls = np.isin(pieces, meets[meets > 0]).astype(np.uint8) if n > 1 else down_short
+    down = (walls | down_long) & (1 - solid)
+    return cv2.dilate(across | down, np.ones((3, 3), np.uint8))
 
 
 def remove_rules(grey: np.ndarray, rules: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Read the pages of a claim: text layers as they are, every other page cleaned and OCR'd.
 
-An OCR'd page goes through ``cleanup.clean_page`` (turn, straighten, flatten, dust and
-table rules out, contrast), ``ocr.ocr_page`` (language, tesseract, a second look at a weak
+An OCR'd page goes through ``cleanup.clean_page`` (turn, straighten, flatten, dust out,
+contrast, table rules out), ``ocr.ocr_page`` (language, tesseract, a second look at a weak
 reading) and ``zones.reread_value_zones`` (a closer look where a date or amount label
 was read without its value).
 

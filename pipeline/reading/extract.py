@@ -574,6 +574,10 @@ def _candidates_from_label(
     on_row = [h for h in labels if h.row is row and h is not hit]
     end = _value_end(row, hit.end, on_row, kind)
     got = parse(row.text[:end], hit.end, ctx)
+    if hit.glued and got and hit.field == "name":
+        # "姓名张三 性别 男": the name is the rest of the word OCR glued to the label
+        word_end = row.spans[row.words_in(hit.end - 1, hit.end)[-1]][1]
+        got = (normalize_name(row.text[got[1]:word_end]), got[1], word_end) if word_end > got[1] else None
     if hit.glued and not (got and _glued_value_ok(hit.field, kind, got[0])):
         return out  # what follows a glued label is its value or nothing: never look below
     if got:
@@ -652,24 +656,49 @@ def _edits(a: str, b: str) -> int:
 
 
 def known_bank(text: str, banks: list[str]) -> str | None:
-    """The known bank ``text`` begins with (branch names follow), allowing an OCR slip per five
-    letters or four Chinese characters; the closest, then the longest, bank wins."""
+    """The known bank ``text`` begins with (branch names follow), allowing one OCR slip in a
+    long English name or where a Chinese name's 银行 came out broken (中国工商儿行); the
+    closest, then the longest, bank wins."""
     low = re.sub(r"\s+", " ", text).strip().casefold()
     best: tuple[int, int, str] | None = None
     for bank in banks:
         head = low[: len(bank)]
-        allowed = max(1, len(bank) // 4) if _is_cjk(bank[0]) else len(bank) // 5  # a Chinese character says more
+        if _is_cjk(bank[0]):
+            # a name printed whole ("中原银行") is that bank, listed or not; only a broken 银行 is a slip
+            allowed = 0 if head.endswith("银行") else max(1, len(bank) // 4)
+        else:
+            allowed = 1 if len(bank) >= 12 else 0  # "Trust Bank" is not "Truist Bank"
         d = _edits(head, bank.casefold())
         if d <= allowed and len(bank) <= len(low) + allowed and (best is None or (d, -len(bank)) < best[:2]):
             best = (d, -len(bank), bank)
     return best[2] if best else None
 
 
-def _word_in(word: str, text: str) -> re.Match[str] | None:
-    """``word`` in ``text`` as a whole word (Latin) or anywhere (Chinese)."""
+def _next_field_at(word: str, c: Candidate) -> int | None:
+    """Where in ``c.raw`` another field's label (``word``, a not-value) begins, if it does.
+
+    A Chinese label of two or more characters counts anywhere after the name's first
+    character (OCR joins "朱磊性别男"); 男/女 only as a word of their own (张胜男 is a
+    name). A Latin one only after a column gap or before a colon: "James Ward" is a name,
+    "Michael Carter      Department: Orthopaedics" is not all one.
+    """
     if _is_cjk(word[0]):
-        return re.search(re.escape(word), text)
-    return re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text, re.IGNORECASE)
+        if len(word) >= 2:
+            i = c.raw.find(word, 1)
+            return i if i > 0 else None
+        return next((s - c.start for s, e in c.row.spans if c.start < s < c.end and c.row.text[s:e] == word), None)
+    for m in re.finditer(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", c.raw, re.IGNORECASE):
+        if m.start() == 0:
+            continue
+        if c.raw[m.end():].lstrip().startswith((":", "：")):
+            return m.start()
+        at = c.start + m.start()
+        idx = [i for i, (s, e) in enumerate(c.row.spans) if s == at]
+        if idx and idx[0] > 0:
+            gap = c.row.words[idx[0]].box[0] - c.row.words[idx[0] - 1].box[2]
+            if gap > 1.5 * c.row.height:
+                return m.start()
+    return None
 
 
 def _before_next_label(c: Candidate) -> int | None:
@@ -688,9 +717,10 @@ def _before_next_label(c: Candidate) -> int | None:
 
 
 def _dust_word(w: Word) -> bool:
-    """Unsure and not shaped like part of a name: short, all lower case, or not all letters."""
+    """Unsure and not shaped like part of a name: lower case or not all letters ("jp", "oa.");
+    a capitalised or Chinese word ("Lee", "三") is kept however unsure."""
     text = w.text.strip(".,")
-    return w.confidence < WEAK_WORD and (len(text) <= 3 or text.islower() or not text.isalpha())
+    return w.confidence < WEAK_WORD and (text.islower() or not text.isalpha())
 
 
 def _drop_weak_tail(c: Candidate) -> None:
@@ -966,6 +996,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             for c in cands:  # 开户行 names the branch: 中国工商银行上海分行 -> 中国工商银行
                 known = known_bank(c.value, banks)
                 if known:
+                    if not c.value.casefold().startswith(known.casefold()):
+                        c.bonus = min(c.bonus, 0.85)  # corrected: a person sees it was read otherwise
                     c.value = known
                 elif "银行" in c.value:
                     c.value = c.value[: c.value.index("银行") + 2]
@@ -996,8 +1028,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         if name == "name":
             not_names = [w.lower() for ws in field_cfg.get("not_values", {}).values() for w in ws]
             cands = [c for c in cands if not any(c.value.lower().startswith(w) for w in not_names)]
-            for c in cands:  # "Michael Carter Department Orthopaedics": the next field's label ends the name
-                cut = min((m.start() for w in not_names if (m := _word_in(w, c.raw))), default=None)
+            for c in cands:  # "Michael Carter   Department Orthopaedics": the next field's label ends the name
+                cut = min((i for w in not_names if (i := _next_field_at(w, c)) is not None), default=None)
                 if cut and len(normalize_name(c.raw[:cut])) >= 2:
                     c.raw = c.raw[:cut].rstrip()
                     c.value, c.end = normalize_name(c.raw), c.start + len(c.raw)

@@ -30,6 +30,7 @@ BLOCK_CONFIG = "--psm 6"
 ZONE_HEIGHT = 1.2  # label heights above and below the label's line: room for a tilted value
 ZONE_TEXT_HEIGHT = 32  # pixels: the strip is enlarged until its letters are about this tall
 MAX_ZONE_SKEW = 8.0
+PAD = 10  # pixels of paper around the strip: tesseract misses print that touches the edge
 MAX_OFF_MIDDLE = 0.2  # of the strip's height (about 0.7 label heights): farther is the next line
 MAX_ZONES = 3  # per page: a page of unreadable labels is not worth a dozen more passes
 
@@ -57,7 +58,9 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
         if zone is None:
             continue
         tried += 1
-        found = _value_line(_read_zone(clean, zone, page.lang), lambda text: PARSERS[kind](text, 0, ctx) is not None)
+        middle = ((hit.row.top + hit.row.bottom) / 2 - zone[1]) / (zone[3] - zone[1])  # the label's line, in the strip
+        found = _value_line(_read_zone(clean, zone, page.lang), middle,
+                            lambda text: PARSERS[kind](text, 0, ctx) is not None)
         if not found:
             continue
         done.add(hit.field)
@@ -91,17 +94,29 @@ def _read_zone(clean: np.ndarray, zone: tuple[float, float, float, float], lang:
     f = min(3.0, max(1.0, ZONE_TEXT_HEIGHT / max(1.0, line_height)))
     if f > 1.0:
         strip = cv2.resize(strip, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
-    strip = cv2.copyMakeBorder(strip, 10, 10, 10, 10, cv2.BORDER_REPLICATE)
-    return run_tesseract(strip, lang, config=BLOCK_CONFIG).words
+    paper = int(np.percentile(strip, 90))
+    strip = cv2.copyMakeBorder(strip, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=paper)
+    h2, w2 = strip.shape[:2]
+    inner_w, inner_h = w2 - 2 * PAD, h2 - 2 * PAD
+
+    def unpad(w: Word) -> Word:  # boxes as fractions of the strip without its padding
+        x0, y0, x1, y1 = w.box
+        fx = lambda v: min(1.0, max(0.0, (v * w2 - PAD) / inner_w))  # noqa: E731
+        fy = lambda v: min(1.0, max(0.0, (v * h2 - PAD) / inner_h))  # noqa: E731
+        return Word(w.text, (fx(x0), fy(y0), fx(x1), fy(y1)), w.confidence, w.line, w.block, w.weakest)
+
+    return [unpad(w) for w in run_tesseract(strip, lang, config=BLOCK_CONFIG).words]
 
 
-def _value_line(words: list[Word], parses) -> list[Word]:
-    """The words of the line nearest the strip's middle (where the label's line runs) that parses."""
+def _value_line(words: list[Word], middle: float, parses) -> list[Word]:
+    """The words of the line nearest the label's line (``middle``, a fraction of the strip) that parses."""
     lines: dict[tuple[int, int], list[Word]] = {}
     for w in words:
         lines.setdefault((w.block, w.line), []).append(w)
+
     def off_middle(ws: list[Word]) -> float:
-        return abs(sum(w.box[1] + w.box[3] for w in ws) / (2 * len(ws)) - 0.5)
+        return abs(sum(w.box[1] + w.box[3] for w in ws) / (2 * len(ws)) - middle)
+
     for ws in sorted(lines.values(), key=off_middle):
         if off_middle(ws) > MAX_OFF_MIDDLE:
             break  # a neighbouring line's value ("Cash 50.00" under an unreadable total) is not this one
@@ -114,9 +129,14 @@ def _splice(words: list[Word], row: Row, zone: tuple[float, float, float, float]
     """Replace the first reading's words inside the zone (on the label's line) by the second reading's."""
     x0, _, x1, _ = zone
     top, bottom = row.top, row.bottom
-    kept = [w for w in words if not (w in row.words and x0 <= (w.box[0] + w.box[2]) / 2 <= x1)]
-    line, block = row.words[0].line, row.words[0].block
+    replaced = [w for w in row.words if x0 <= (w.box[0] + w.box[2]) / 2 <= x1]
+    kept = [w for w in words if w not in replaced]
+    label_words = [w for w in row.words if w not in replaced]
+    line, block = label_words[-1].line, label_words[-1].block
     span = x1 - x0
     added = [Word(w.text, (x0 + w.box[0] * span, top, x0 + w.box[2] * span, bottom), w.confidence, line, block, w.weakest)
-             for w in found]
-    return kept + added
+             for w in sorted(found, key=lambda w: w.box[0])]
+    # right after the label's line's last word left of the zone, so the page's text reads in order
+    left = [w for w in label_words if (w.box[0] + w.box[2]) / 2 < x0]
+    at = max((i for i, w in enumerate(kept) if w in left), default=len(kept) - 1) + 1
+    return kept[:at] + added + kept[at:]
