@@ -342,9 +342,9 @@ def run_sroie(limit: int) -> dict[str, float] | None:
             allc[name].merge(clean[half][name])
     ERRORS["sroie"] = {name: s.errors for name, s in allf.items()}
     SROIE_DEV_STEMS.update(dev)
-    print(" examples of misses (OCR engine):")
+    print(" examples of misses (OCR engine, development half):")
     for name in ("total_amount", "issue_date"):
-        for e in allf[name].errors[:4]:
+        for e in scores["dev"][name].errors[:4]:
             print("    " + e)
     print(f"  speed: {len(take)} receipts in {secs:.0f} s = {60 * len(take) / secs:.1f} pages/minute; tesseract share {tess / secs:.1%}")
     return {"sroie_total": allf["total_amount"].f1, "sroie_date": allf["issue_date"].f1,

@@ -437,9 +437,8 @@ def find_rules(grey: np.ndarray, text_height: float) -> np.ndarray:
 
 
 def remove_rules(grey: np.ndarray, rules: np.ndarray) -> np.ndarray:
-    out = grey.copy()
-    out[rules > 0] = int(np.percentile(_small(grey, 400, rough=True)[0], 90))
-    return out
+    paper = int(np.percentile(_small(grey, 400, rough=True)[0], 90))
+    return cv2.max(grey, rules * np.uint8(paper))  # rule pixels become paper, the rest stay
 
 
 def paper_and_ink(grey: np.ndarray) -> tuple[float, float]:

@@ -8,10 +8,13 @@ block of text (tesseract ``--psm 6``); the strip is taller than the line, to cat
 tilted value, so of the lines read the one nearest the label's that parses as the
 label's kind of value is taken. Its words replace what the first reading had there,
 with their own confidences.
-Pages where every label has its value cost nothing more.
+Only fields no label on the page gave a value for are looked at again, two at most per
+page: the second look costs tesseract time, and the reading must keep pace with bare
+tesseract (``benchmarks/ocr_speed.py``).
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 
@@ -32,7 +35,7 @@ ZONE_TEXT_HEIGHT = 32  # pixels: the strip is enlarged until its letters are abo
 MAX_ZONE_SKEW = 8.0
 PAD = 10  # pixels of paper around the strip: tesseract misses print that touches the edge
 MAX_OFF_MIDDLE = 0.2  # of the strip's height (about 0.7 label heights): farther is the next line
-MAX_ZONES = 3  # per page: a page of unreadable labels is not worth a dozen more passes
+MAX_ZONES = 2  # per page: a page of unreadable labels is not worth a dozen more passes
 
 
 def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
@@ -45,21 +48,25 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
     specs = field_specs()
     ctx = Context(date_order=infer_date_order(page.text))
     words = list(page.words)
-    done: set[str] = set()
+    wanting = [h for h in labels if specs[h.field].kind in ZONE_KINDS]
+    lost = [h for h in wanting if not _candidates_from_label(h, specs[h.field].kind, rows, labels, ctx)]
+    # a field some other label of it already gives ("Total" read, "Total (RM)" not) needs no second look
+    done: set[str] = {h.field for h in wanting} - {h.field for h in lost}
     tried = 0
-    for hit in labels:
+    for hit in lost:
         kind = specs[hit.field].kind
-        if kind not in ZONE_KINDS or tried >= MAX_ZONES:
+        if tried >= MAX_ZONES or hit.field in done:
             continue
-        if hit.field in done or _candidates_from_label(hit, kind, rows, labels, ctx):
-            continue  # the value is there already, beside or below its label (or found for this field)
         on_row = [h for h in labels if h.row is hit.row and h is not hit]
         zone = _zone(hit, on_row, page)
         if zone is None:
             continue
         tried += 1
         middle = ((hit.row.top + hit.row.bottom) / 2 - zone[1]) / (zone[3] - zone[1])  # the label's line, in the strip
-        found = _value_line(_read_zone(clean, zone, page.lang), middle,
+        # the label's script is the value's: "Date:" is followed by 22/12/2017, 开票日期 by 2024年8月15日
+        # (and English loads in a fraction of the time Chinese takes)
+        lang = "chi_sim" if re.search(r"[\u3400-\u9fff]", hit.phrase) else "eng"
+        found = _value_line(_read_zone(clean, zone, lang), middle,
                             lambda text: PARSERS[kind](text, 0, ctx) is not None)
         if not found:
             continue
