@@ -168,6 +168,18 @@ def _within(total: Decimal, claimed: Decimal, s: ChecklistSettings) -> bool:
     return abs(total - claimed) <= allowed
 
 
+def one_digit_apart(a: Decimal, b: Decimal) -> bool:
+    """The figures differ by one digit lost, added or changed (12647.36 read as 2647.36): more
+    often a misreading than a wrong claim, so a person looks rather than the customer being told."""
+    x, y = f"{a:.2f}", f"{b:.2f}"
+    if x == y or abs(len(x) - len(y)) > 1:
+        return False
+    if len(x) == len(y):
+        return sum(p != q for p, q in zip(x, y)) == 1
+    short, long_ = sorted((x, y), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def amount_findings(dossier: Dossier, checklist: Checklist, s: ChecklistSettings) -> list[Finding]:
     """The totals of the first amount document type present add up to the claimed amount."""
     fnol = dossier.fnol
@@ -208,6 +220,13 @@ def amount_findings(dossier: Dossier, checklist: Checklist, s: ChecklistSettings
         findings.append(Finding(check="amount_total", status="not_applicable", document_ids=[], reasons=[], evidence=evidence))
     elif _within(total, claimed, s):
         findings.append(Finding(check="amount_total", status="passed", document_ids=ids, reasons=[], evidence=evidence))
+    elif one_digit_apart(total, claimed):
+        reason = s.reasons.reason(
+            "amount_one_digit_off", None, total=f"{total:.2f}", claimed=f"{claimed:.2f}", currency=fnol.currency,
+            documents=", ".join(d.file_name for d in docs),
+        )
+        evidence.append(Evidence(document_id=None, file_name=FNOL_FILE, field="claimed_amount", value=f"{claimed:.2f}"))
+        findings.append(Finding(check="amount_total", status="needs_person", document_ids=ids, reasons=[reason], evidence=evidence))
     else:
         reason = s.reasons.reason(
             "amount_mismatch", None, total=f"{total:.2f}", claimed=f"{claimed:.2f}", currency=fnol.currency,
@@ -237,10 +256,11 @@ def _claim_form_amount(dossier: Dossier, s: ChecklistSettings) -> list[Finding]:
         elif _within(amount, claimed, s):
             findings.append(Finding(check="amount_total", status="passed", document_ids=[doc.document_id], reasons=[], evidence=evidence))
         else:
+            code, status = ("amount_one_digit_off", "needs_person") if one_digit_apart(amount, claimed) else ("amount_mismatch", "failed")
             reason = s.reasons.reason(
-                "amount_mismatch", doc.document_id, total=f"{amount:.2f}", claimed=f"{claimed:.2f}", currency=dossier.fnol.currency, documents=doc.file_name
+                code, doc.document_id, total=f"{amount:.2f}", claimed=f"{claimed:.2f}", currency=dossier.fnol.currency, documents=doc.file_name
             )
-            findings.append(Finding(check="amount_total", status="failed", document_ids=[doc.document_id], reasons=[reason], evidence=evidence))
+            findings.append(Finding(check="amount_total", status=status, document_ids=[doc.document_id], reasons=[reason], evidence=evidence))
     return findings
 
 

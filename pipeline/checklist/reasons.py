@@ -33,6 +33,7 @@ REASON_FACTS: dict[str, frozenset[str]] = {
         "date_outside_policy": {"document", "field", "date", "start", "end"},
         "date_unparseable": {"document", "field", "date"},
         "amount_mismatch": {"total", "claimed", "currency", "documents"},
+        "amount_one_digit_off": {"total", "claimed", "currency", "documents"},
         "amount_unparseable": {"document", "value"},
         "currency_differs": {"document", "currency", "claimed_currency"},
         "document_reused": {"document", "claims"},
