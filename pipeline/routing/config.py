@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from pipeline.vocabulary import DOC_TYPES, LANGUAGES, LINES_OF_BUSINESS
 
@@ -180,20 +180,12 @@ class RoleRule(_Strict):
     unmask: list[str]
     release_others: bool = False  # may give back an item someone else holds
 
-    @field_validator("queues")
+    @field_validator("queues", "actions")
     @classmethod
-    def _known_queues(cls, v: list[str]) -> list[str]:
-        unknown = set(v) - set(QUEUES)
+    def _known(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        unknown = set(v) - set(QUEUES if info.field_name == "queues" else ACTIONS)
         if unknown:
-            raise ValueError(f"unknown queues {sorted(unknown)}")
-        return v
-
-    @field_validator("actions")
-    @classmethod
-    def _known_actions(cls, v: list[str]) -> list[str]:
-        unknown = set(v) - set(ACTIONS)
-        if unknown:
-            raise ValueError(f"unknown actions {sorted(unknown)}")
+            raise ValueError(f"unknown {info.field_name} {sorted(unknown)}")
         return v
 
 
