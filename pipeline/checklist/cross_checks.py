@@ -15,6 +15,7 @@ from pipeline.checklist.ids import id_number_problem, normalise_id
 from pipeline.checklist.names import NameMatch, compare_names
 from pipeline.checklist.result import Evidence, Finding
 from pipeline.dossier import Dossier, DossierDocument
+from pipeline.edits import one_edit_apart
 from pipeline.reading.types import ExtractedField
 
 FNOL_FILE = "first notice of loss"
@@ -171,13 +172,7 @@ def _within(total: Decimal, claimed: Decimal, s: ChecklistSettings) -> bool:
 def one_digit_apart(a: Decimal, b: Decimal) -> bool:
     """The figures differ by one digit lost, added or changed (12647.36 read as 2647.36): more
     often a misreading than a wrong claim, so a person looks rather than the customer being told."""
-    x, y = f"{a:.2f}", f"{b:.2f}"
-    if x == y or abs(len(x) - len(y)) > 1:
-        return False
-    if len(x) == len(y):
-        return sum(p != q for p, q in zip(x, y)) == 1
-    short, long_ = sorted((x, y), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return one_edit_apart(f"{a:.2f}", f"{b:.2f}")
 
 
 def amount_findings(dossier: Dossier, checklist: Checklist, s: ChecklistSettings) -> list[Finding]:

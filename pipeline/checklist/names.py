@@ -18,6 +18,8 @@ from enum import Enum
 
 from pypinyin import Style, pinyin
 
+from pipeline.edits import one_edit_apart
+
 
 class NameMatch(str, Enum):
     same = "same"
@@ -83,26 +85,19 @@ def _orderings(tokens: list[str]) -> set[str]:
 
 def _one_slip(a: str, b: str) -> bool:
     """True when a and b differ by one edit (or one swap) and are long enough for that to be a slip."""
-    if a == b or min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+    if min(len(a), len(b)) < 4:
         return False
-    if len(a) == len(b):
-        diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-        swapped = len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
-        return len(diffs) == 1 or swapped
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+    if one_edit_apart(a, b):
+        return True
+    diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y] if len(a) == len(b) else []
+    return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
 
 
 def _one_character_slip(a: str, b: str) -> bool:
     """One character misread or lost in a name of three or more (曹振宇 / 曹振字, 孙诗涵 / 孙诗):
     OCR's usual slips, and too close to call either way. In a two-character name one
     character is half the name: 张伟 and 张玮 are two people."""
-    if max(len(a), len(b)) < 3 or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return max(len(a), len(b)) >= 3 and one_edit_apart(a, b)
 
 
 def _compare_tokens(a: list[str], b: list[str]) -> NameMatch:

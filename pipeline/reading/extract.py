@@ -32,6 +32,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from pipeline.edits import edit_distance
 from pipeline.reading.normalize import (
     account_check,
     chinese_capital_amount,
@@ -644,17 +645,6 @@ def _pattern_candidates(field: str, rows: list[Row]) -> list[Candidate]:
     return out
 
 
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance (short strings: bank names)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def known_bank(text: str, banks: list[str]) -> str | None:
     """The known bank ``text`` begins with (branch names follow), allowing one OCR slip in a
     long English name or where a Chinese name's 银行 came out broken (中国工商儿行); the
@@ -668,7 +658,7 @@ def known_bank(text: str, banks: list[str]) -> str | None:
             allowed = 0 if head.endswith("银行") else max(1, len(bank) // 4)
         else:
             allowed = 1 if len(bank) >= 12 else 0  # "Trust Bank" is not "Truist Bank"
-        d = _edits(head, bank.casefold())
+        d = edit_distance(head, bank.casefold())
         if d <= allowed and len(bank) <= len(low) + allowed and (best is None or (d, -len(bank)) < best[:2]):
             best = (d, -len(bank), bank)
     return best[2] if best else None
