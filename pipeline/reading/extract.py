@@ -389,6 +389,11 @@ class Candidate:
             self.field, self.value, self.raw, self.confidence, self.row.page_no, self.row.box_of(self.start, self.end)
         )
 
+    def keep_first(self, chars: int) -> None:
+        """Shorten a free-text value to the first ``chars`` characters of what was read."""
+        self.raw = self.raw[:chars].rstrip()
+        self.value, self.end = normalize_name(self.raw), self.start + len(self.raw)
+
 
 @dataclass(frozen=True)
 class Context:
@@ -566,7 +571,7 @@ def _value_end(row: Row, start: int, labels_on_row: list[LabelHit], kind: str) -
     return end
 
 
-def _candidates_from_label(
+def candidates_from_label(
     hit: LabelHit, kind: str, rows: list[Row], labels: list[LabelHit], ctx: Context
 ) -> list[Candidate]:
     parse = _parser_for(hit.field, kind)
@@ -720,9 +725,26 @@ def _drop_weak_tail(c: Candidate) -> None:
     while keep > 1 and _dust_word(c.row.words[idx[keep - 1]]):
         keep -= 1
     if keep < len(idx):
-        end = c.row.spans[idx[keep - 1]][1]
-        c.raw = c.row.text[c.start:end]
-        c.value, c.end = normalize_name(c.raw), end
+        c.keep_first(c.row.spans[idx[keep - 1]][1] - c.start)
+
+
+def _tidy_names(cands: list[Candidate], not_names: list[str]) -> list[Candidate]:
+    """Names as read, cut where something else begins; the unlikely ones kept for a person."""
+    cands = [c for c in cands if not any(c.value.lower().startswith(w) for w in not_names)]
+    for c in cands:
+        # "Michael Carter   Department Orthopaedics": the next field's label ends the name
+        cut = min((i for w in not_names if (i := _next_field_at(w, c)) is not None), default=None)
+        if cut and len(normalize_name(c.raw[:cut])) >= 2:
+            c.keep_first(cut)
+        cut = _before_next_label(c)  # "医疗机构类型: 综合医院": another field's label and value
+        if cut is not None:
+            c.keep_first(cut)
+        _drop_weak_tail(c)
+    cands = [c for c in cands if len(c.value) >= 2]
+    for c in cands:
+        if not _looks_like_a_name(c.value):
+            c.bonus = min(c.bonus, 0.5)  # kept for the reviewer, but a person must confirm it
+    return cands
 
 
 def _looks_like_a_name(value: str) -> bool:
@@ -967,7 +989,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         cands: list[Candidate] = []
         for hit in labels:
             if hit.field == name:
-                for c in _candidates_from_label(hit, spec.kind, rows, labels, ctx):
+                for c in candidates_from_label(hit, spec.kind, rows, labels, ctx):
                     if c.row.index > section_start:
                         c.priority -= 2
                     if spec.kind == "amount" and not re.search(r"[.,]\s?\d{2}$", c.raw):
@@ -1016,24 +1038,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             if code:
                 cands = [Candidate(name, code, "", rows[0], 0, 0, "position", 0, bonus=0.8)]
         if name == "name":
-            not_names = [w.lower() for ws in field_cfg.get("not_values", {}).values() for w in ws]
-            cands = [c for c in cands if not any(c.value.lower().startswith(w) for w in not_names)]
-            for c in cands:  # "Michael Carter   Department Orthopaedics": the next field's label ends the name
-                cut = min((i for w in not_names if (i := _next_field_at(w, c)) is not None), default=None)
-                if cut and len(normalize_name(c.raw[:cut])) >= 2:
-                    c.raw = c.raw[:cut].rstrip()
-                    c.value, c.end = normalize_name(c.raw), c.start + len(c.raw)
-            for c in cands:  # "医疗机构类型: 综合医院": another field's label and value, not a name
-                cut = _before_next_label(c)
-                if cut is not None:
-                    c.raw = c.raw[:cut].rstrip()
-                    c.value, c.end = normalize_name(c.raw), c.start + len(c.raw)
-            for c in cands:
-                _drop_weak_tail(c)
-            cands = [c for c in cands if len(c.value) >= 2]
-            for c in cands:
-                if not _looks_like_a_name(c.value):
-                    c.bonus = min(c.bonus, 0.5)  # kept for the reviewer, but a person must confirm it
+            cands = _tidy_names(cands, [w.lower() for ws in field_cfg.get("not_values", {}).values() for w in ws])
         if name == "issuer":
             for c in cands:
                 c.value = clean_issuer(c.value, cfg)

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from pipeline.reading.cleanup import deskew, estimate_skew
-from pipeline.reading.extract import (PARSERS, Context, LabelHit, Row, _candidates_from_label, field_specs,
+from pipeline.reading.extract import (PARSERS, Context, LabelHit, Row, candidates_from_label, field_specs,
                                       find_labels, page_rows)
 from pipeline.reading.normalize import infer_date_order
 from pipeline.reading.ocr import run_tesseract
@@ -49,7 +49,7 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
     ctx = Context(date_order=infer_date_order(page.text))
     words = list(page.words)
     wanting = [h for h in labels if specs[h.field].kind in ZONE_KINDS]
-    lost = [h for h in wanting if not _candidates_from_label(h, specs[h.field].kind, rows, labels, ctx)]
+    lost = [h for h in wanting if not candidates_from_label(h, specs[h.field].kind, rows, labels, ctx)]
     # a field some other label of it already gives ("Total" read, "Total (RM)" not) needs no second look
     done: set[str] = {h.field for h in wanting} - {h.field for h in lost}
     tried = 0
