@@ -424,15 +424,16 @@ def find_rules(grey: np.ndarray, text_height: float) -> np.ndarray:
     thick = max(3, int(RULE_MAX_THICKNESS * text_height))
     solid = cv2.dilate(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((thick, thick), np.uint8)),
                        np.ones((2 * thick + 1, 2 * thick + 1), np.uint8))
+    away_from_solid = 1 - solid
     long_run = max(15, int(RULE_TEXT_HEIGHTS * text_height))
-    across = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, long_run), np.uint8)) & (1 - solid)
+    across = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, long_run), np.uint8)) & away_from_solid
     down_long = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((long_run, 1), np.uint8))
     short_run = max(15, int(RULE_TEXT_HEIGHTS_DOWN * text_height))
-    down_short = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((short_run, 1), np.uint8)) & (1 - solid)
+    down_short = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((short_run, 1), np.uint8)) & away_from_solid
     n, pieces = cv2.connectedComponents(down_short, connectivity=8)
     meets = np.unique(pieces[(cv2.dilate(across, np.ones((5, 5), np.uint8)) > 0) & (down_short > 0)])
     walls = np.isin(pieces, meets[meets > 0]).astype(np.uint8) if n > 1 else down_short
-    down = (walls | down_long) & (1 - solid)
+    down = walls | (down_long & away_from_solid)  # walls already lie away from solid ink
     return cv2.dilate(across | down, np.ones((3, 3), np.uint8))
 
 
