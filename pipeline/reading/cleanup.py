@@ -91,6 +91,17 @@ def _small(grey: np.ndarray, side: int, rough: bool = False) -> tuple[np.ndarray
     return cv2.resize(grey, size, interpolation=cv2.INTER_NEAREST if rough else cv2.INTER_AREA), scale
 
 
+def mark_stats(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """Connected marks (8-connected) of a 0/1 mask: count (background included), labels, stats.
+
+    Grana's block-based labelling, asked for by name: OpenCV's default algorithm takes
+    three to four times as long once it also gathers each mark's box and area, and
+    every OCR'd page is measured this way.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_GRANA)
+    return n, labels, stats
+
+
 def _ink(grey: np.ndarray) -> np.ndarray:
     """Boolean mask of dark marks (Otsu), the raw material of every layout measurement."""
     _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
@@ -122,7 +133,7 @@ def text_runs_vertically(grey: np.ndarray) -> bool:
     mask = _ink(small).astype(np.uint8)
     if mask.mean() < 0.002 or mask.mean() > 0.5:  # blank, or no paper found
         return False
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats = mark_stats(mask)
     marks = np.zeros(n, bool)
     marks[1:] = stats[1:, 4] >= 5  # specks of scanner dust would count the same both ways
     mask = marks[labels].astype(np.uint8)
@@ -372,7 +383,7 @@ def measure_marks(grey: np.ndarray) -> Marks:
     empty = np.zeros((0, 4), np.int64)
     if mask.mean() > 0.5:  # no paper found
         return Marks(0.0, 0.0, None, empty)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _, _, stats = mark_stats(mask)
     x, y, w, h, area = (stats[1:, i] for i in range(5))
     letters = (h * f >= 7) & (area * f * f >= 20) & (w <= 3 * h) & (h <= small.shape[0] / 8)
     if letters.sum() < 10:
@@ -472,8 +483,8 @@ def normalise_contrast(grey: np.ndarray) -> np.ndarray:
     lo = min(lo, hi - MIN_STRETCH_RANGE)
     if hi - lo < 1:
         return flat
-    stretched = (flat.astype(np.float32) - lo) * (255.0 / (hi - lo))
-    return np.clip(stretched, 0, 255).astype(np.uint8)
+    levels = (np.arange(256, dtype=np.float32) - lo) * (255.0 / (hi - lo))
+    return cv2.LUT(flat, np.clip(levels, 0, 255).astype(np.uint8))  # one table for 256 grey levels
 
 
 # --------------------------------------------------------------------------- the whole page

@@ -32,7 +32,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from pipeline.edits import edit_distance
+from pipeline.edits import edit_distance, one_edit_apart
 from pipeline.reading.normalize import (
     account_check,
     chinese_capital_amount,
@@ -191,14 +191,35 @@ def field_specs(path: str = str(LABELS_PATH)) -> dict[str, FieldSpec]:
     }
 
 
+def _fuzzy_word(tok: str) -> bool:
+    """Label words long enough to be matched with one OCR slip ("Policv", "Accounl")."""
+    return tok.isalpha() and tok.isascii() and len(tok) >= 5
+
+
 def _label_pattern(phrase: str) -> list[dict[str, Any]]:
-    pattern = []
-    for tok in _TOKEN_RE.findall(phrase.lower()):
-        if tok.isalpha() and tok.isascii() and len(tok) >= 5:
-            pattern.append({"LOWER": {"FUZZY1": tok}})
-        else:
-            pattern.append({"LOWER": tok})
-    return pattern
+    # A word that tolerates a slip is matched on its NORM: ``_row_doc`` gives every token
+    # within one edit of such a word that word as its norm. (spaCy's FUZZY predicate does
+    # the same, but compares every token against every fuzzy word on every page: most of
+    # the time the reading spent finding labels.)
+    return [{"NORM": tok} if _fuzzy_word(tok) else {"LOWER": tok} for tok in _TOKEN_RE.findall(phrase.lower())]
+
+
+@lru_cache(maxsize=4)
+def _fuzzy_label_words(path: str = str(LABELS_PATH)) -> tuple[str, ...]:
+    config = load_label_config(path)
+    words = {tok for spec in config["fields"].values() for group in ("labels", "avoid")
+             for phrases in (spec.get(group) or {}).values() for phrase in phrases
+             for tok in _TOKEN_RE.findall(phrase.lower()) if _fuzzy_word(tok)}
+    return tuple(sorted(words))
+
+
+@lru_cache(maxsize=1 << 16)
+def _label_word_near(word: str) -> str:
+    """The fuzzy label word that ``word`` (lower case) is, allowing one slip; else ``word``."""
+    words = _fuzzy_label_words()
+    if len(word) < 4 or word in words:
+        return word
+    return next((w for w in words if one_edit_apart(word, w)), word)
 
 
 _ONE_CJK = {"TEXT": {"REGEX": "^[\u3400-\u9fff]$"}}
@@ -255,7 +276,10 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
             where.append((i, m.start(), m.end()))
         words.append("\n")  # a label never runs across lines
         where.append((i, len(r.text), len(r.text)))
-    return Doc(_VOCAB, words=words), where
+    doc = Doc(_VOCAB, words=words)
+    for tok in doc:
+        tok.norm_ = _label_word_near(tok.lower_)
+    return doc, where
 
 
 # OCR reads specks and shadows as stray marks before a label: "‘Account holder", "”发票号码", ".| 账号"

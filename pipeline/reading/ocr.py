@@ -26,7 +26,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
-from pipeline.reading.cleanup import (SOLID_PRINT, Marks, _ink, _small, detect_orientation, measure_marks, rotate,
+from pipeline.reading.cleanup import (SOLID_PRINT, Marks, _ink, _small, mark_stats, detect_orientation, measure_marks, rotate,
                                       to_grey)
 from pipeline.reading.types import PageText, Word
 
@@ -91,12 +91,12 @@ def glyph_measure(grey: np.ndarray) -> tuple[float, int]:
     rules = (cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, RULE_LENGTH), np.uint8))
              | cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((RULE_LENGTH, 1), np.uint8)))
     mask &= 1 - rules
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats = mark_stats(mask)
     keep = np.zeros(n, bool)
     keep[1:] = (np.maximum(stats[1:, 2], stats[1:, 3]) >= 4) & (stats[1:, 4] >= 6)
     mask = keep[labels].astype(np.uint8)
     lines = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, 11), np.uint8))
-    _, _, boxes, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    _, _, boxes = mark_stats(lines)
     square = total = 0
     for x, y, w, h, _ in boxes[1:]:
         if not (6 <= h <= 65) or w < 2 * h:  # not a line of text at this scale
