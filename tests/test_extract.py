@@ -289,6 +289,17 @@ def test_a_chinese_label_ocr_glued_to_its_value_still_gives_the_value():
     assert got["bank_name"] == "中国工商银行"
 
 
+def test_an_issuer_glued_to_its_label_is_taken_when_it_names_an_organisation():
+    page = page_of([
+        (0.10, 0.05, "电子发票(普通发票)"),
+        (0.10, 0.10, "发票号码 24468957176312489847"),
+        (0.10, 0.15, "购买方名称沈宇轩"),
+        (0.10, 0.20, "销售方名称上海市永信汽车服务有限公司"),
+        (0.10, 0.25, "销售方名称信息请见备注"),
+    ])
+    assert fields("repair_invoice", page)["issuer"] == "上海市永信汽车服务有限公司"  # not the title
+
+
 def test_a_glued_label_at_the_head_of_a_sentence_or_a_title_gives_nothing():
     page = page_of([
         (0.30, 0.05, "诊断证明书"),

@@ -191,6 +191,8 @@ def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW) -> float:
     """
     small, _ = _small(grey, ANALYSIS_SIDE)
     mask = _ink(small)
+    if mask.mean() > 0.5:  # a photo's shading passed for ink (a card on a graded table): even the light out
+        mask = _ink(normalise_contrast(small))
     ys, xs = np.nonzero(mask)
     if len(xs) < 200 or mask.mean() > 0.5:  # blank, or no paper found
         return 0.0
@@ -296,10 +298,31 @@ def _quad_in(mask: np.ndarray, scale: float, area_total: int, min_area: float,
         if cv2.contourArea(approx) > 0 and area / cv2.contourArea(approx) < 0.85:
             continue
         quad = _order_corners(approx.reshape(4, 2).astype(np.float32) / scale)
-        if _min_corner_angle(quad) < 45:
+        if _min_corner_angle(quad) < 45 or not _a_sheet(quad, mask.shape, scale):
             continue
         return quad
     return None
+
+
+MIN_SIDE = 0.15  # of the frame's shorter side: a shorter side is two corners found at one place
+FRAME_EDGE = 0.01  # of the frame: a corner this close to the edge lies on it
+
+
+def _a_sheet(quad: np.ndarray, small_shape: tuple[int, ...], scale: float) -> bool:
+    """A quad that can be a sheet or card lying in the frame, not a patch of the table.
+
+    A shaded table splits into bright and dark regions whose outlines are quads too:
+    they run along the frame's edges (two or more corners on it) or fold to a triangle
+    (two corners at one place). Warping either cuts the card apart (a Chinese ID card on
+    a graded background came out sheared, half its print gone).
+    """
+    h, w = small_shape[0] / scale, small_shape[1] / scale
+    sides = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
+    if sides.min() < MIN_SIDE * min(h, w):
+        return False
+    on_edge = ((quad[:, 0] <= FRAME_EDGE * w) | (quad[:, 0] >= (1 - FRAME_EDGE) * w - 1)
+               | (quad[:, 1] <= FRAME_EDGE * h) | (quad[:, 1] >= (1 - FRAME_EDGE) * h - 1))
+    return int(on_edge.sum()) <= 1
 
 
 def _unlike_border(rgb: np.ndarray, scale: float) -> np.ndarray:
@@ -537,7 +560,8 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
         rotation = found.rotation
         grey, small = rotate(grey, rotation), rotate(small, rotation)
         steps.append(f"rotate_{rotation}")
-    skew = timed("deskew", estimate_skew, small)
+    # A flattened photo's paper edges are now the frame's: its print is as straight as they are.
+    skew = 0.0 if perspective else timed("deskew", estimate_skew, small)
     if abs(skew) >= MIN_SKEW:
         grey = timed("deskew", deskew, grey, skew)
         steps.append("deskew")

@@ -331,11 +331,14 @@ def _cn_surname_starts() -> str:
 def _glued_value_ok(field: str, kind: str, value: str) -> bool:
     """A value read straight on from a glued label must look like one: a Chinese name is
     two to four characters and starts with a surname ("患者因外伤入院" is a sentence, not
-    患者 + a name); free text other than a name or a bank is too easily the rest of a sentence."""
+    患者 + a name), a bank or an issuer names itself as one; other free text is too easily
+    the rest of a sentence."""
     if field == "name":
         return bool(_CN_NAME_RE.fullmatch(value)) and value[0] in _cn_surname_starts()
     if field == "bank_name":
         return "银行" in value
+    if field == "issuer":  # "销售方名称上海市永信汽车服务有限公司": the name ends in an organisation word
+        return any(suffix in value for suffix in load_label_config().get("cn_org_suffixes", []))
     return kind != "text" or field == "diagnosis"
 
 
