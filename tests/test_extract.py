@@ -300,6 +300,32 @@ def test_an_issuer_glued_to_its_label_is_taken_when_it_names_an_organisation():
     assert fields("repair_invoice", page)["issuer"] == "上海市永信汽车服务有限公司"  # not the title
 
 
+@pytest.mark.parametrize("printed, account", [
+    ("账号 6222 0239 0752 i968324", "6222023907521968324"),  # a 1 read as i: mended, the check digit agrees
+    ("账号 6222 0239 0752 i968325", "622202390752"),  # the check digit disagrees: left as read
+])
+def test_a_card_number_is_read_on_through_a_digit_taken_for_a_letter_only_when_its_check_digit_agrees(printed, account):
+    page = page_of([(0.10, 0.05, "中国工商银行"), (0.10, 0.20, printed)])
+    got = extract_fields("bank_details", [page], "zh")
+    field = next(f for f in got if f.name == "account_number")
+    assert field.value == account
+    if account.endswith("324"):
+        assert field.confidence < 0.95  # mended: a person can see it was not read as it stands
+
+
+def test_a_value_below_its_label_is_found_past_a_line_of_specks_and_a_speck_inside_a_label():
+    page = page_of([
+        (0.07, 0.10, "Patient"), (0.50, 0.10, 'Date of" birth'),
+        (0.07, 0.13, "Michael Carter"), (0.50, 0.13, "22 February 1993"),
+        (0.07, 0.20, "Seen on"), (0.50, 0.20, "Date issued"),
+        (0.66, 0.222, ";"),
+        (0.18, 0.238, ";"),
+        (0.07, 0.255, "14 February 2025"), (0.50, 0.255, "14 February 2025"),
+    ])
+    got = fields("diagnosis_certificate", page)
+    assert got["issue_date"] == "2025-02-14"  # not the birth date under 'Date of" birth'
+
+
 def test_a_glued_label_at_the_head_of_a_sentence_or_a_title_gives_nothing():
     page = page_of([
         (0.30, 0.05, "诊断证明书"),
