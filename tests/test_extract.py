@@ -326,6 +326,37 @@ def test_a_value_below_its_label_is_found_past_a_line_of_specks_and_a_speck_insi
     assert got["issue_date"] == "2025-02-14"  # not the birth date under 'Date of" birth'
 
 
+@pytest.mark.parametrize("below", [
+    [Word("朱磊", (0.098, 0.201, 0.137, 0.222), 0.9, 1), Word("男", (0.514, 0.203, 0.531, 0.216), 0.9, 1)],
+    [Word("朱磊男", (0.098, 0.201, 0.160, 0.222), 0.9, 1)],  # OCR glued the two columns into one word
+], ids=["two words", "one glued word"])
+def test_a_name_below_its_label_stops_where_the_next_column_begins(below):
+    label_row = [Word("姓名-", (0.099, 0.183, 0.138, 0.201), 0.9, 0), Word("性别", (0.140, 0.183, 0.172, 0.201), 0.9, 0)]
+    if len(below) == 2:  # the columns are far apart
+        label_row[1] = Word("性别", (0.514, 0.183, 0.546, 0.201), 0.9, 0)
+    page = PageText(1, "ocr", [*label_row, *below], 1654, 2339, lang="chi_sim")
+    assert fields("diagnosis_certificate", page)["name"] == "朱磊"  # not 性别, not 朱, not 朱磊男
+
+
+def test_a_certificate_without_an_issue_date_label_is_dated_where_it_is_signed():
+    page = page_of([
+        (0.10, 0.05, "北京市第一人民医院"),
+        (0.40, 0.12, "诊断证明书"),
+        (0.10, 0.20, "就诊日期"),
+        (0.10, 0.23, "2024年4月15日"),
+        (0.10, 0.30, "诊断"),
+        (0.10, 0.33, "输尿管结石"),
+        (0.10, 0.45, "张秀英，2024年4月23日"),
+    ])
+    assert fields("diagnosis_certificate", page)["issue_date"] == "2024-04-23"
+    assert fields("medical_invoice", page)["issue_date"] == "2024-04-15"  # an invoice is dated at its head
+
+
+def test_a_latin_mark_after_a_chinese_name_is_not_part_of_it():
+    page = page_of([(0.10, 0.05, "平安财产保险定损单"), (0.10, 0.20, "被保险人: 何鹏 Rs")])
+    assert fields("repair_estimate", page)["name"] == "何鹏"
+
+
 def test_a_glued_label_at_the_head_of_a_sentence_or_a_title_gives_nothing():
     page = page_of([
         (0.30, 0.05, "诊断证明书"),

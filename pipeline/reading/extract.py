@@ -610,7 +610,11 @@ def candidates_from_label(
     out = []
     row = hit.row
     on_row = [h for h in labels if h.row is row and h is not hit]
-    end = _value_end(row, hit.end, on_row, kind)
+    # the next column starts at the next label on the label's line: a field's, or a heading
+    # that is no field of ours but is none of this value either (性别 beside 姓名)
+    heads = _column_heads(hit.field)
+    head_words = [(s, w) for (s, _), w in zip(row.spans, row.words) if s >= hit.end and w.text.strip(_LABEL_JUNK) in heads]
+    end = min([_value_end(row, hit.end, on_row, kind), *(s for s, _ in head_words)])
     got = parse(row.text[:end], hit.end, ctx)
     if hit.glued and got and hit.field == "name":
         # "姓名张三 性别 男": the name is the rest of the word OCR glued to the label
@@ -625,7 +629,8 @@ def candidates_from_label(
         return out
     # the line below: the words under the label, left of the next label on the label's line
     label_box = row.box_of(hit.start, hit.end)
-    right_limit = min((row.box_of(h.start, h.end)[0] for h in on_row if h.start >= hit.end), default=1.01)
+    right_limit = min([*(row.box_of(h.start, h.end)[0] for h in on_row if h.start >= hit.end),
+                       *(w.box[0] for _, w in head_words)], default=1.01)
     # the next two lines with print on them: a line of specks read as ";" is not the line below
     below = [r for r in rows if r.index > row.index and r.page_no == row.page_no
              and r.text.strip(_LABEL_JUNK) and r.top - row.bottom < 3 * row.height][:2]
@@ -642,13 +647,35 @@ def candidates_from_label(
             break  # the line below starts with a label of its own: a new field
         end = _value_end(r, start, on_r, kind)
         beyond = [s for (s, _), w in zip(r.spans, r.words) if s > start and w.box[0] >= right_limit]
-        end = min([end, *[s - 1 for s in beyond]])
+        end = min([end, *beyond, *_column_cuts(r, start, right_limit)])  # Chinese words touch: no space to drop
         got = parse(r.text[:end], start, ctx)
         if got:
             value, s, e = got
             out.append(Candidate(hit.field, value, r.text[s:e], r, s, e, "label_below", hit.priority, 0.9 if hit.fuzzy else 1.0))
             break
     return out
+
+
+@lru_cache(maxsize=64)
+def _column_heads(field: str) -> frozenset[str]:
+    """Labels of other fields, printed as headings of their own (``not_values`` of two or more characters)."""
+    spec = load_label_config()["fields"][field]
+    return frozenset(w for ws in (spec.get("not_values") or {}).values() for w in ws if len(w) >= 2)
+
+
+def _column_cuts(row: Row, start: int, right: float) -> list[int]:
+    """Where a Chinese word OCR glued across a column line is cut ("朱磊男" under 姓名 | 性别).
+
+    Chinese characters are as wide as each other, so the word's box is shared out among
+    them and the word is cut at the character nearest the next column's left edge.
+    """
+    cuts = []
+    for (s, e), w in zip(row.spans, row.words):
+        if s >= start and w.box[0] < right < w.box[2] and _is_cjk(row.text[s]):
+            k = round((right - w.box[0]) / (w.box[2] - w.box[0]) * (e - s))
+            if 0 < k < e - s:
+                cuts.append(s + k)
+    return cuts
 
 
 # ----------------------------------------------------------------------------- fallbacks
@@ -777,10 +804,16 @@ def _dust_word(w: Word) -> bool:
 
 
 def _drop_weak_tail(c: Candidate) -> None:
-    """'William Mitchell jp oa. naa': dust beside a name reads as unsure little words; they go."""
+    """'William Mitchell jp oa. naa': dust beside a name reads as unsure little words; they go.
+    So do a word or two of Latin letters after a Chinese name ("何鹏 Rs"): a stamp's edge."""
     idx = c.row.words_in(c.start, c.end)
     keep = len(idx)
-    while keep > 1 and _dust_word(c.row.words[idx[keep - 1]]):
+    chinese = bool(idx) and _is_cjk(c.row.words[idx[0]].text[:1] or " ")
+
+    def stray(w: Word) -> bool:
+        return _dust_word(w) or (chinese and len(w.text.strip(".,")) <= 2 and w.text.strip(".,").isascii())
+
+    while keep > 1 and stray(c.row.words[idx[keep - 1]]):
         keep -= 1
     if keep < len(idx):
         c.keep_first(c.row.spans[idx[keep - 1]][1] - c.start)
@@ -994,12 +1027,13 @@ def _check_birth_date(cands: list[Candidate], rows: list[Row]) -> list[Candidate
     return [Candidate("date_of_birth", born, c.raw, c.row, c.start, c.end, "pattern", 5, bonus=1.2)]
 
 
-def _first_date(field: str, rows: list[Row], ctx: Context) -> list[Candidate]:
-    for r in rows:
-        for s, e, iso in find_dates(r.text, ctx.date_order):
-            if 1990 <= int(iso[:4]) <= date.today().year + 1:  # not a product code like 11-22-31
-                return [Candidate(field, iso, r.text[s:e], r, s, e, "position", 0)]
-    return []
+def _date_by_position(field: str, rows: list[Row], ctx: Context, last: bool = False) -> list[Candidate]:
+    """The first date on the document (an invoice is dated at its head), or the last (a
+    certificate is dated where it is signed, below its body)."""
+    found = [Candidate(field, iso, r.text[s:e], r, s, e, "position", 0)
+             for r in rows for s, e, iso in find_dates(r.text, ctx.date_order)
+             if 1990 <= int(iso[:4]) <= date.today().year + 1]  # not a product code like 11-22-31
+    return found[-1:] if last else found[:1]
 
 
 # ----------------------------------------------------------------------------- the reader
@@ -1091,7 +1125,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         if not cands and name == "name" and doc_type in NAME_BY_SHAPE:
             cands = _name_by_shape(rows)
         if not cands and name == "issue_date":
-            cands = _first_date(name, rows, ctx)
+            cands = _date_by_position(name, rows, ctx, last=doc_type in field_cfg.get("dated_at_the_end", []))
         if not cands and name == "currency" and rows:  # no mark printed: where the document is from
             code = currency_from_place("\n".join(r.text for r in rows)) or {"zh": "CNY"}.get(lang_hint or "")
             if code:
