@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -336,6 +337,26 @@ def test_a_name_below_its_label_stops_where_the_next_column_begins(below):
         label_row[1] = Word("性别", (0.514, 0.183, 0.546, 0.201), 0.9, 0)
     page = PageText(1, "ocr", [*label_row, *below], 1654, 2339, lang="chi_sim")
     assert fields("diagnosis_certificate", page)["name"] == "朱磊"  # not 性别, not 朱, not 朱磊男
+
+
+def test_a_name_below_its_label_ends_at_the_next_columns_heading():
+    page = page_of([
+        (0.07, 0.05, "Madison Royal Infirmary"),
+        (0.07, 0.10, "Patient"), (0.50, 0.10, "Department"),
+        (0.07, 0.14, "William Mitchell"), (0.50, 0.14, "Emergency:"),
+    ])
+    assert fields("itemised_bill", page)["name"] == "William Mitchell"  # not "Department", not "... Emergency"
+
+
+def test_a_name_below_its_label_is_read_past_an_unsure_speck_between_the_lines():
+    page = page_of([
+        (0.07, 0.05, "Madison Royal Infirmary"),
+        (0.07, 0.20, "Patient"), (0.50, 0.20, "Date of birth"),
+        (0.15, 0.217, "ak"),
+        (0.07, 0.234, "William Mitchell"), (0.50, 0.234, "02-Sep-1967"),
+    ])
+    page.words = [replace(w, confidence=0.09) if w.text == "ak" else w for w in page.words]
+    assert fields("medical_invoice", page)["name"] == "William Mitchell"  # not the speck "ak"
 
 
 def test_a_certificate_without_an_issue_date_label_is_dated_where_it_is_signed():

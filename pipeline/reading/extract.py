@@ -613,7 +613,10 @@ def candidates_from_label(
     # the next column starts at the next label on the label's line: a field's, or a heading
     # that is no field of ours but is none of this value either (性别 beside 姓名)
     heads = _column_heads(hit.field)
-    head_words = [(s, w) for (s, _), w in zip(row.spans, row.words) if s >= hit.end and w.text.strip(_LABEL_JUNK) in heads]
+    head_words = [(s, w) for i, ((s, _), w) in enumerate(zip(row.spans, row.words))
+                  if s >= hit.end and w.text.strip(_LABEL_JUNK).lower() in heads
+                  and (_is_cjk(w.text.strip(_LABEL_JUNK)[:1]) or i == 0
+                       or w.box[0] - row.words[i - 1].box[2] > 1.5 * row.height)]  # "James Ward" is a name
     end = min([_value_end(row, hit.end, on_row, kind), *(s for s, _ in head_words)])
     got = parse(row.text[:end], hit.end, ctx)
     if hit.glued and got and hit.field == "name":
@@ -631,9 +634,10 @@ def candidates_from_label(
     label_box = row.box_of(hit.start, hit.end)
     right_limit = min([*(row.box_of(h.start, h.end)[0] for h in on_row if h.start >= hit.end),
                        *(w.box[0] for _, w in head_words)], default=1.01)
-    # the next two lines with print on them: a line of specks read as ";" is not the line below
+    # the next two lines with print on them: specks read as ";" or "ak" are not the line below
     below = [r for r in rows if r.index > row.index and r.page_no == row.page_no
-             and r.text.strip(_LABEL_JUNK) and r.top - row.bottom < 3 * row.height][:2]
+             and r.text.strip(_LABEL_JUNK) and not all(_dust_word(w) for w in r.words)
+             and r.top - row.bottom < 3 * row.height][:2]
     for r in below:
         xs = [
             i for i, w in enumerate(r.words)
