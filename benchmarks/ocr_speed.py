@@ -177,7 +177,7 @@ def main() -> None:
         # machine's speed drifts by several percent between minutes).
         bare_runs = [base[best]]
         wall, by_cpu = [], []
-        for round_no in range(1, args.rounds + 1):
+        for round_no in range(1, max(1, args.rounds) + 1):
             ppm, cpu, read, truth = pipeline(scans, args.workers)
             bare_runs.append(bare_tesseract(images, *settings[best]))
             before, after = bare_runs[-2], bare_runs[-1]

@@ -304,6 +304,7 @@ def test_an_issuer_glued_to_its_label_is_taken_when_it_names_an_organisation():
 @pytest.mark.parametrize("printed, account", [
     ("账号 6222 0239 0752 i968324", "6222023907521968324"),  # a 1 read as i: mended, the check digit agrees
     ("账号 6222 0239 0752 i968325", "622202390752"),  # the check digit disagrees: left as read
+    ("账号 4539 1488 0343 6467          12", "4539148803436467"),  # valid as read; a number past a gap is not its
 ])
 def test_a_card_number_is_read_on_through_a_digit_taken_for_a_letter_only_when_its_check_digit_agrees(printed, account):
     page = page_of([(0.10, 0.05, "中国工商银行"), (0.10, 0.20, printed)])
@@ -357,6 +358,26 @@ def test_a_name_below_its_label_is_read_past_an_unsure_speck_between_the_lines()
     ])
     page.words = [replace(w, confidence=0.09) if w.text == "ak" else w for w in page.words]
     assert fields("medical_invoice", page)["name"] == "William Mitchell"  # not the speck "ak"
+
+
+def test_a_faint_value_below_its_label_is_not_taken_for_specks():
+    page = page_of([
+        (0.10, 0.05, "Metro Insurance"),
+        (0.10, 0.20, "Policy No."),
+        (0.10, 0.22, "PX-2024-118734"),
+        (0.10, 0.24, "14/02/2025"),
+    ])
+    page.words = [replace(w, confidence=0.55) if w.text == "PX-2024-118734" else w for w in page.words]
+    assert fields("claim_form", page)["policy_number"] == "PX-2024-118734"
+
+
+@pytest.mark.parametrize("printed, name", [
+    ("Patient Name: JAMES WARD      Age: 45", "JAMES WARD"),
+    ("Patient: James Ward", "James Ward"),
+])
+def test_a_word_of_another_heading_inside_a_name_does_not_end_it(printed, name):
+    page = page_of([(0.10, 0.05, "City General Hospital"), (0.10, 0.20, printed)])
+    assert fields("medical_invoice", page)["name"] == name
 
 
 def test_a_certificate_without_an_issue_date_label_is_dated_where_it_is_signed():
@@ -443,6 +464,8 @@ def test_a_chinese_id_card_whose_labels_were_lost_gives_the_name_line_for_a_pers
     [name] = [f for f in extract_fields("id_card", [page]) if f.name == "name"]
     assert name.value == "于婷婷" and name.confidence < 0.8
     assert "name" not in fields("id_card", page_of([(0.15, 0.10, "陕西省西安市"), (0.15, 0.18, "女 汉")]))
+    misread = page_of([(0.15, 0.07, "锥名朱磊"), (0.15, 0.19, "性另男民族用"), (0.15, 0.29, "出生 1967年 1月 14日")])
+    assert fields("id_card", misread)["name"] == "朱磊"  # 姓名 misread and glued to the name
 
 
 def test_a_stamp_mark_after_a_misread_label_does_not_make_it_part_of_a_longer_word():

@@ -182,16 +182,17 @@ def _ocr_confidence(grey: np.ndarray, lang: str) -> float:
 # --------------------------------------------------------------------------- skew
 
 
-def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW) -> float:
+def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW, shaded: bool = False) -> float:
     """Skew in degrees (positive: lines rise to the right) by projection-profile search.
 
     Ink pixel coordinates are projected at each trial angle; the angle at which text
     lines pile up into the sharpest profile is the skew. Points, not images, are
-    rotated, so the search costs a few tens of milliseconds.
+    rotated, so the search costs a few tens of milliseconds. ``shaded``: an unflattened
+    photo, whose dark half of the table may pass for ink; then the light is evened out first.
     """
     small, _ = _small(grey, ANALYSIS_SIDE)
     mask = _ink(small)
-    if mask.mean() > 0.5:  # a photo's shading passed for ink (a card on a graded table): even the light out
+    if shaded and mask.mean() > 0.5:  # the shading passed for ink (a card on a graded table): even the light out
         mask = _ink(normalise_contrast(small))
     ys, xs = np.nonzero(mask)
     if len(xs) < 200 or mask.mean() > 0.5:  # blank, or no paper found
@@ -312,17 +313,19 @@ def _a_sheet(quad: np.ndarray, small_shape: tuple[int, ...], scale: float) -> bo
     """A quad that can be a sheet or card lying in the frame, not a patch of the table.
 
     A shaded table splits into bright and dark regions whose outlines are quads too:
-    they run along the frame's edges (two or more corners on it) or fold to a triangle
-    (two corners at one place). Warping either cuts the card apart (a Chinese ID card on
-    a graded background came out sheared, half its print gone).
+    they run along the frame's edges (corners on two of them, or three corners on the
+    frame) or fold to a triangle (two corners at one place). Warping either cuts the card
+    apart (a Chinese ID card on a graded background came out sheared, half its print gone).
     """
     h, w = small_shape[0] / scale, small_shape[1] / scale
     sides = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)
     if sides.min() < MIN_SIDE * min(h, w):
         return False
-    on_edge = ((quad[:, 0] <= FRAME_EDGE * w) | (quad[:, 0] >= (1 - FRAME_EDGE) * w - 1)
-               | (quad[:, 1] <= FRAME_EDGE * h) | (quad[:, 1] >= (1 - FRAME_EDGE) * h - 1))
-    return int(on_edge.sum()) <= 1
+    edges = np.stack([quad[:, 0] <= FRAME_EDGE * w, quad[:, 0] >= (1 - FRAME_EDGE) * w - 1,
+                      quad[:, 1] <= FRAME_EDGE * h, quad[:, 1] >= (1 - FRAME_EDGE) * h - 1], axis=1)
+    corners_on_edge = int(edges.any(axis=1).sum())
+    # a long receipt running off the bottom of the frame has two corners on that one edge
+    return corners_on_edge <= 1 or (corners_on_edge == 2 and int(edges.any(axis=0).sum()) == 1)
 
 
 def _unlike_border(rgb: np.ndarray, scale: float) -> np.ndarray:
@@ -560,8 +563,8 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
         rotation = found.rotation
         grey, small = rotate(grey, rotation), rotate(small, rotation)
         steps.append(f"rotate_{rotation}")
-    # A flattened photo's paper edges are now the frame's: its print is as straight as they are.
-    skew = 0.0 if perspective else timed("deskew", estimate_skew, small)
+    # a photo whose paper was not found may be lit unevenly enough to hide its print
+    skew = timed("deskew", estimate_skew, small, MAX_SKEW, photo and not perspective)
     if abs(skew) >= MIN_SKEW:
         grey = timed("deskew", deskew, grey, skew)
         steps.append("deskew")

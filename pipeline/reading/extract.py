@@ -32,7 +32,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from pipeline.edits import edit_distance, one_edit_apart
+from pipeline.edits import edit_distance
 from pipeline.reading.normalize import (
     account_check,
     chinese_capital_amount,
@@ -191,35 +191,14 @@ def field_specs(path: str = str(LABELS_PATH)) -> dict[str, FieldSpec]:
     }
 
 
-def _fuzzy_word(tok: str) -> bool:
-    """Label words long enough to be matched with one OCR slip ("Policv", "Accounl")."""
-    return tok.isalpha() and tok.isascii() and len(tok) >= 5
-
-
 def _label_pattern(phrase: str) -> list[dict[str, Any]]:
-    # A word that tolerates a slip is matched on its NORM: ``_row_doc`` gives every token
-    # within one edit of such a word that word as its norm. (spaCy's FUZZY predicate does
-    # the same, but compares every token against every fuzzy word on every page: most of
-    # the time the reading spent finding labels.)
-    return [{"NORM": tok} if _fuzzy_word(tok) else {"LOWER": tok} for tok in _TOKEN_RE.findall(phrase.lower())]
-
-
-@lru_cache(maxsize=4)
-def _fuzzy_label_words(path: str = str(LABELS_PATH)) -> tuple[str, ...]:
-    config = load_label_config(path)
-    words = {tok for spec in config["fields"].values() for group in ("labels", "avoid")
-             for phrases in (spec.get(group) or {}).values() for phrase in phrases
-             for tok in _TOKEN_RE.findall(phrase.lower()) if _fuzzy_word(tok)}
-    return tuple(sorted(words))
-
-
-@lru_cache(maxsize=1 << 16)
-def _label_word_near(word: str) -> str:
-    """The fuzzy label word that ``word`` (lower case) is, allowing one slip; else ``word``."""
-    words = _fuzzy_label_words()
-    if len(word) < 4 or word in words:
-        return word
-    return next((w for w in words if one_edit_apart(word, w)), word)
+    pattern = []
+    for tok in _TOKEN_RE.findall(phrase.lower()):
+        if tok.isalpha() and tok.isascii() and len(tok) >= 5:
+            pattern.append({"LOWER": {"FUZZY1": tok}})
+        else:
+            pattern.append({"LOWER": tok})
+    return pattern
 
 
 _ONE_CJK = {"TEXT": {"REGEX": "^[\u3400-\u9fff]$"}}
@@ -281,10 +260,7 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
             where.append((i, m.start(), m.end()))
         words.append("\n")  # a label never runs across lines
         where.append((i, len(r.text), len(r.text)))
-    doc = Doc(_VOCAB, words=words)
-    for tok in doc:
-        tok.norm_ = _label_word_near(tok.lower_)
-    return doc, where
+    return Doc(_VOCAB, words=words), where
 
 
 # OCR reads specks and shadows as stray marks before a label: "‘Account holder", "”发票号码", ".| 账号"
@@ -614,9 +590,7 @@ def candidates_from_label(
     # that is no field of ours but is none of this value either (性别 beside 姓名)
     heads = _column_heads(hit.field)
     head_words = [(s, w) for i, ((s, _), w) in enumerate(zip(row.spans, row.words))
-                  if s >= hit.end and w.text.strip(_LABEL_JUNK).lower() in heads
-                  and (_is_cjk(w.text.strip(_LABEL_JUNK)[:1]) or i == 0
-                       or w.box[0] - row.words[i - 1].box[2] > 1.5 * row.height)]  # "James Ward" is a name
+                  if s >= hit.end and w.text.strip(_LABEL_JUNK).lower() in heads and _stands_apart(row, i)]
     end = min([_value_end(row, hit.end, on_row, kind), *(s for s, _ in head_words)])
     got = parse(row.text[:end], hit.end, ctx)
     if hit.glued and got and hit.field == "name":
@@ -635,8 +609,7 @@ def candidates_from_label(
     right_limit = min([*(row.box_of(h.start, h.end)[0] for h in on_row if h.start >= hit.end),
                        *(w.box[0] for _, w in head_words)], default=1.01)
     # the next two lines with print on them: specks read as ";" or "ak" are not the line below
-    below = [r for r in rows if r.index > row.index and r.page_no == row.page_no
-             and r.text.strip(_LABEL_JUNK) and not all(_dust_word(w) for w in r.words)
+    below = [r for r in rows if r.index > row.index and r.page_no == row.page_no and not _speck_line(r)
              and r.top - row.bottom < 3 * row.height][:2]
     for r in below:
         xs = [
@@ -660,6 +633,19 @@ def candidates_from_label(
     return out
 
 
+def _stands_apart(row: Row, i: int) -> bool:
+    """Word ``i`` is a heading of its own: Chinese, or English set apart by column gaps or
+    ending in a colon ("Patient    Department"), not inside a value ("James Ward",
+    "Name: WARD, JAMES")."""
+    w = row.words[i]
+    if _is_cjk(w.text.strip(_LABEL_JUNK)[:1]):
+        return True
+    gap = 1.5 * row.height
+    before = i == 0 or w.box[0] - row.words[i - 1].box[2] > gap
+    after = i == len(row.words) - 1 or row.words[i + 1].box[0] - w.box[2] > gap or w.text.endswith((":", "："))
+    return before and after
+
+
 @lru_cache(maxsize=64)
 def _column_heads(field: str) -> frozenset[str]:
     """Labels of other fields, printed as headings of their own (``not_values`` of two or more characters)."""
@@ -667,17 +653,33 @@ def _column_heads(field: str) -> frozenset[str]:
     return frozenset(w for ws in (spec.get("not_values") or {}).values() for w in ws if len(w) >= 2)
 
 
+def _speck_line(row: Row) -> bool:
+    """A line of nothing but specks: marks, or unsure little lower-case words ("ak", ";").
+
+    A faint value (a date or number read at 0.5) is no speck: it has digits or is longer.
+    """
+    if not row.text.strip(_LABEL_JUNK):
+        return True
+    return all(_dust_word(w) and len(w.text) <= 3 and not re.search(r"[\d\u3400-\u9fff]", w.text)
+               for w in row.words)
+
+
+COLUMN_TAIL = 2  # characters: the most of the next column's value a glued word is cut off
+
+
 def _column_cuts(row: Row, start: int, right: float) -> list[int]:
     """Where a Chinese word OCR glued across a column line is cut ("朱磊男" under 姓名 | 性别).
 
     Chinese characters are as wide as each other, so the word's box is shared out among
-    them and the word is cut at the character nearest the next column's left edge.
+    them and the word is cut at the character nearest the next column's left edge, when
+    what lies past it is short (男, 汉族): a long value that overhangs its column (a
+    diagnosis, an issuer) is one value, not two.
     """
     cuts = []
     for (s, e), w in zip(row.spans, row.words):
         if s >= start and w.box[0] < right < w.box[2] and _is_cjk(row.text[s]):
             k = round((right - w.box[0]) / (w.box[2] - w.box[0]) * (e - s))
-            if 0 < k < e - s:
+            if 0 < k < e - s and e - s - k <= COLUMN_TAIL:
                 cuts.append(s + k)
     return cuts
 
@@ -696,15 +698,23 @@ def _mend_account_number(c: Candidate) -> bool:
     number is kept only when it passes its check digit (Luhn), which a misreading passes
     one time in ten; the caller lowers its confidence so a person still sees it was mended.
     """
-    rest = c.row.text[c.start:]
+    if account_check(c.value):
+        return False  # read whole already
+    # up to the next column gap: a number printed beside it is another field's
+    idx = c.row.words_in(c.start, c.end)
+    last = idx[-1] if idx else len(c.row.words) - 1
+    while last + 1 < len(c.row.words) and \
+            c.row.words[last + 1].box[0] - c.row.words[last].box[2] <= 1.5 * c.row.height:
+        last += 1
+    rest = c.row.text[c.start: c.row.spans[last][1]] if idx else c.row.text[c.start:]
     mended = re.sub(r"\S+", lambda m: m.group(0).translate(_DIGIT_LOOKALIKES)
                     if 2 * sum(ch.isdigit() for ch in m.group(0)) >= len(m.group(0)) else m.group(0), rest)
     m = _DIGIT_GROUPS_RE.match(mended)
     if not m:
         return False
     value = normalize_identifier(m.group(0)).replace(".", "").replace("-", "")
-    if len(value) <= len(c.value) or not account_check(value):
-        return False
+    if len(value) <= len(c.value) or not account_check(value) or mended[: m.end()] == rest[: m.end()]:
+        return False  # not longer, not valid, or nothing was mended
     c.value, c.raw, c.end = value, rest[: m.end()], c.start + m.end()
     return True
 
@@ -861,11 +871,15 @@ NAME_BY_SHAPE = ("id_card", "driving_licence")  # cards whose faint labels OCR o
 
 def _name_by_shape(rows: list[Row]) -> list[Candidate]:
     """On a card whose name label was lost: the first line high on the card that is a
-    Chinese name and nothing else (found by position: a person confirms it)."""
+    Chinese name and nothing else, or 姓名 misread and glued to one ("锥名朱磊") (found by
+    position: a person confirms it)."""
     for r in rows:
         if r.top > 0.5:
             break
         text = r.text.strip(_LABEL_JUNK)
+        misread_label = re.match(r"[\u3400-\u9fff]名\s*", text)
+        if misread_label and _looks_like_a_name(text[misread_label.end():]):
+            text = text[misread_label.end():]
         if re.search(r"[\u3400-\u9fff]", text) and _looks_like_a_name(text):
             start = r.text.index(text)
             return [Candidate("name", text, text, r, start, start + len(text), "position")]
@@ -1129,7 +1143,12 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         if not cands and name == "name" and doc_type in NAME_BY_SHAPE:
             cands = _name_by_shape(rows)
         if not cands and name == "issue_date":
-            cands = _date_by_position(name, rows, ctx, last=doc_type in field_cfg.get("dated_at_the_end", []))
+            if doc_type in field_cfg.get("dated_at_the_end", []):  # on the last page, by the signature
+                dated = {h.row.index for h in labels if h.field != name and specs[h.field].kind == "date"}
+                last_page = [r for r in rows if r.page_no == rows[-1].page_no and r.index not in dated]
+                cands = _date_by_position(name, last_page, ctx, last=True)
+            else:
+                cands = _date_by_position(name, rows, ctx)
         if not cands and name == "currency" and rows:  # no mark printed: where the document is from
             code = currency_from_place("\n".join(r.text for r in rows)) or {"zh": "CNY"}.get(lang_hint or "")
             if code:
