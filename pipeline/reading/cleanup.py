@@ -43,6 +43,8 @@ RULE_MAX_THICKNESS = 0.4  # text heights: a thicker "rule" is a filled band (a h
 DARK_PAPER = 100  # median grey below which the "paper" is a dark card with light print
 LOW_CONTRAST_SPREAD = 120  # grey levels between paper and ink below which we stretch
 UNEVEN_BACKGROUND = 40  # grey levels the paper varies across the page before we flatten it
+MIN_PRINT_MARKS = 20  # marks (letters) fewer than this once the light is evened: no print was under the shading
+SHADED_INK = 0.2  # share of a page that Otsu calls ink above which it is shading (a table, a shadow), not print
 OSD_SIDE = 1400  # OSD reads a copy this size: as sure as full size, in half the time
 OSD_MIN_CONFIDENCE = 2.0  # tesseract OSD orientation confidence we trust
 
@@ -187,13 +189,16 @@ def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW, shaded: bool = 
 
     Ink pixel coordinates are projected at each trial angle; the angle at which text
     lines pile up into the sharpest profile is the skew. Points, not images, are
-    rotated, so the search costs a few tens of milliseconds. ``shaded``: an unflattened
-    photo, whose dark half of the table may pass for ink; then the light is evened out first.
+    rotated, so the search costs a few tens of milliseconds. ``shaded``: a page not
+    flattened from a photo, whose table (its dark half, its texture) or shadows may pass
+    for ink and outweigh the print; then the light is evened out first.
     """
     small, _ = _small(grey, ANALYSIS_SIDE)
     mask = _ink(small)
-    if shaded and mask.mean() > 0.5:  # the shading passed for ink (a card on a graded table): even the light out
-        mask = _ink(normalise_contrast(small))
+    if shaded and mask.mean() > SHADED_INK:  # the table's shading passed for ink: even the light out
+        evened = _ink(normalise_contrast(small))
+        if mark_stats(evened.astype(np.uint8))[0] - 1 >= MIN_PRINT_MARKS:
+            mask = evened  # (no print under the shading, a photo of a stain: measured as it is)
     ys, xs = np.nonzero(mask)
     if len(xs) < 200 or mask.mean() > 0.5:  # blank, or no paper found
         return 0.0
@@ -563,8 +568,9 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
         rotation = found.rotation
         grey, small = rotate(grey, rotation), rotate(small, rotation)
         steps.append(f"rotate_{rotation}")
-    # a photo whose paper was not found may be lit unevenly enough to hide its print
-    skew = timed("deskew", estimate_skew, small, MAX_SKEW, photo and not perspective)
+    # a photo whose paper was not found (or a photo taken for a scan: paper on a pale table)
+    # may be lit unevenly enough to hide its print
+    skew = timed("deskew", estimate_skew, small, MAX_SKEW, not perspective)
     if abs(skew) >= MIN_SKEW:
         grey = timed("deskew", deskew, grey, skew)
         steps.append("deskew")
