@@ -108,6 +108,28 @@ def test_receipt_total_prefers_the_rounded_total_over_subtotal_and_tax_summary()
     assert got["issuer"] == "BOOK TA.K (TAMAN DAYA) SDN BHD"
 
 
+@pytest.mark.parametrize("lines, paid", [
+    # the rounded figure is printed under the total: CASH / VISA / "Rounding RM"
+    (["Total (Inclusive of GST):   65.53", "Rounding Adj:               0.02", "VISA                       65.55"], "65.55"),
+    (["Total Sales (Inclusive GST) RM 45.34", "Rounding Adjustment RM 0.01", "Rounding RM             45.35"], "45.35"),
+    # only the adjustment: its sign is lost as often as not
+    (["Total Sales Incl GST        98.37", "Rounding Adj               -0.02", "Total After Adj Incl GST  98 35",
+      "CASH                      100.00"], "98.35"),
+    (["TOTAL                      41.48", "Rounding                    0.02"], "41.50"),
+    # the total was misread (13.78 as 13.86): the payment close to it and on the 5-sen step is what was paid
+    (["ROUNDING                    0.02", "TOTAL                      13.86", "CASH                       13.80"], "13.80"),
+    # a cash payment is not the total when the rounded total is printed
+    (["TOTAL                      99.97", "Rounding                   -0.02", "CASH                      100.00"], "99.95"),
+    # no rounding line: the total as printed, whatever is paid
+    (["TOTAL                      62.06", "VISA                       62.05"], "62.06"),
+    # already on the step: nothing to round
+    (["TOTAL                      20.80", "Rounding                    0.00", "CASH                       50.00"], "20.80"),
+])
+def test_a_receipt_with_a_rounding_line_gives_the_rounded_total_that_was_paid(lines, paid):
+    page = page_of([(0.10, 0.05, "KEDAI RUNCIT MAJU SDN BHD")] + [(0.10, 0.50 + 0.03 * i, t) for i, t in enumerate(lines)])
+    assert fields("medical_invoice", page)["total_amount"] == paid
+
+
 def test_without_a_total_label_the_largest_amount_low_on_the_page_is_taken_with_low_confidence():
     page = page_of([
         (0.10, 0.05, "CORNER SHOP ENTERPRISE"),

@@ -103,6 +103,8 @@ def test_the_date_order_of_a_document_is_inferred_from_dates_that_settle_it(text
         ("人民币 1,200.00元", "1200.00"),
         ("TOTAL: 64. 15", "64.15"),  # OCR split the decimal
         ("9.OO", "9.00"),  # OCR read zeros as O
+        ("CASH §.30", "5.30"),  # OCR read a receipt's 5 as §
+        ("§ 12.00", "12.00"),  # a section sign apart from the figure is not a digit
         ("-1.73", "-1.73"),
         ("1.2万", "12000.00"),
         ("3.5千", "3500.00"),

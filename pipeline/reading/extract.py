@@ -1166,5 +1166,51 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             cands,
             key=lambda c: (c.priority, round(c.confidence, 1), c.row.index if later_is_better else -c.row.index),
         )
+        if name == "total_amount" and "cash_rounding" in field_cfg:
+            best = _cash_rounded(best, rows, field_cfg["cash_rounding"])
         found.append(best.to_field())
     return found
+
+
+def _cash_rounded(total: Candidate, rows: list[Row], rule: dict[str, Any]) -> Candidate:
+    """The rounded figure a customer paid, where the receipt prints a rounding line.
+
+    In order: the nearest multiple of the step printed under the total; the total with the
+    rounding line's adjustment (its sign is often lost: the side that lands on a multiple);
+    a payment close to the total that is a multiple (the total itself was misread). A
+    receipt without a rounding line, or whose total is already a multiple, keeps its total.
+    """
+    step, within = Decimal(rule["step"]), Decimal(rule["within"])
+    value = Decimal(total.value)
+    if value % step == 0:
+        return total
+    page = [r for r in rows if r.page_no == total.row.page_no]
+    rounding = [r for r in page if any(w in r.text.lower() for w in rule["lines"]) and r is not total.row]
+    if not rounding:
+        return total
+    below = [r for r in page if total.row.index < r.index <= total.row.index + rule["rows_below"]]
+    nearest = (value / step).quantize(Decimal(1), rounding="ROUND_HALF_UP") * step
+
+    def printed(r: Row) -> list[tuple[int, int, Decimal]]:
+        return [(s, e, abs(v)) for s, e, v in find_amounts(r.text) if not _inside_date(r.text, s, e)]
+
+    def moved(r: Row, s: int, e: int, v: Decimal, bonus: float) -> Candidate:
+        return Candidate(total.field, format_amount(v), r.text[s:e], r, s, e, total.method, total.priority,
+                         total.bonus * bonus)
+
+    for r in below:
+        for s, e, v in printed(r):
+            if v == nearest:
+                return moved(r, s, e, v, 1.0)
+    for r in rounding:
+        for s, e, adj in printed(r):
+            if 0 < adj < step:
+                for v in (value + adj, value - adj):
+                    if v % step == 0:
+                        return Candidate(total.field, format_amount(v), f"{total.raw} ± {r.text[s:e]}", total.row,
+                                         total.start, total.end, total.method, total.priority, total.bonus * 0.9)
+    for r in below:
+        for s, e, v in printed(r):
+            if v % step == 0 and 0 < abs(v - value) <= within:
+                return moved(r, s, e, v, 0.8)
+    return total

@@ -247,6 +247,8 @@ def chinese_capital_amount(text: str) -> Decimal | None:
 # a number with optional thousands separators and decimals: 1,234.50 1.234,50 1 234,50 1234
 _NUMBER_RE = re.compile(r"(?<![\d.,])-?\d{1,3}(?:[,.\u00a0 ']\d{3})+(?:[.,]\d{1,2})?(?![\d])|(?<![\d.,])-?\d+(?:[.,]\d{1,3})?(?![\d])")
 _OCR_ZERO_RE = re.compile(r"(?<=[\d][.,])[Oo]{1,2}(?![A-Za-z])|(?<=\d)[Oo](?=[\d.,])")
+# Tesseract reads a receipt's 5 as "§" ("§.30"); only before a figure with cents
+_OCR_FIVE_RE = re.compile(r"(?<![A-Za-z\d])§(?=\d{0,3}[.,]\d{2}(?!\d))")
 _WAN_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([万萬亿億千])")
 
 
@@ -278,6 +280,11 @@ def _parse_number(s: str) -> Decimal | None:
     return -value if neg else value
 
 
+def _ocr_digits(text: str) -> str:
+    """Letters OCR reads for digits inside a figure put back (9.OO for 9.00, §.30 for 5.30); same length."""
+    return _OCR_FIVE_RE.sub("5", _OCR_ZERO_RE.sub(lambda m: "0" * len(m.group(0)), text))
+
+
 def normalize_amount(text: str) -> Decimal | None:
     """The amount in ``text`` as a Decimal with two places.
 
@@ -288,7 +295,7 @@ def normalize_amount(text: str) -> Decimal | None:
     if not text:
         return None
     t = text.strip().replace("，", ",").replace("．", ".").replace("：", ":")
-    t = _OCR_ZERO_RE.sub(lambda m: "0" * len(m.group(0)), t)  # 9.OO read for 9.00
+    t = _ocr_digits(t)
     t, _ = _join_split_decimals(t)  # 64. 15 read for 64.15
     wan = _WAN_RE.search(t)
     if wan and not re.search(r"[元圆角分]", t[: wan.start()]):
@@ -327,7 +334,7 @@ def _join_split_decimals(text: str) -> tuple[str, list[int]]:
 def find_amounts(text: str) -> list[tuple[int, int, Decimal]]:
     """Every plain number in ``text`` that could be an amount, as (start, end, value) in ``text``."""
     out = []
-    joined, where = _join_split_decimals(_OCR_ZERO_RE.sub(lambda m: "0" * len(m.group(0)), text))
+    joined, where = _join_split_decimals(_ocr_digits(text))
     for m in _NUMBER_RE.finditer(joined):
         try:
             v = _parse_number(m.group(0))
