@@ -102,16 +102,20 @@ def bare_tesseract(images, workers: int, omp_limit: str | None) -> tuple[float, 
 def pipeline(scans, workers: int, processes: bool = False):
     os.environ["OMP_THREAD_LIMIT"] = "1"
     t0, c0 = time.perf_counter(), cpu_seconds()
-    pages, truth = [], []
-    for item in scans:
-        for page in prepare_pages(item["path"].read_bytes(), item["type"]):
-            pages.append(page)
-            truth.append(item)
+    truth = []
+
+    def prepared():  # as the reading stage does: each document's pages go to OCR as soon as they are ready
+        for item in scans:
+            for page in prepare_pages(item["path"].read_bytes(), item["type"]):
+                truth.append(item)
+                yield page
+
     if processes:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            read = list(pool.map(read_page, pages))
+            read = list(pool.map(read_page, prepared()))
     else:
-        read = read_pages(pages, workers=workers, cache={})
+        read = read_pages(prepared(), workers=workers, cache={})
+    pages = read
     elapsed = time.perf_counter() - t0
     return len(pages) / elapsed * 60, (cpu_seconds() - c0) / len(pages), read, truth
 

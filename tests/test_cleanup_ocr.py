@@ -227,6 +227,28 @@ def test_a_page_read_before_is_taken_from_the_cache(english, monkeypatch):
     assert again[1].text.words == first[0].text.words
 
 
+def test_pages_handed_over_as_they_are_prepared_are_read_in_order_once_each(english, chinese, monkeypatch):
+    calls = []
+    real = pytesseract.image_to_data
+    monkeypatch.setattr(pytesseract, "image_to_data", lambda *a, **k: calls.append(k.get("lang")) or real(*a, **k))
+    cache: dict[str, PageText] = {}
+    known = read_pages([page_of(chinese)], cache=dict())[0].text  # read earlier, elsewhere
+    calls.clear()
+
+    def documents():  # as the reading stage prepares them: the cache learns of a page before it arrives
+        yield page_of(english, 1)
+        cache[image_sha256(chinese)] = known
+        yield page_of(chinese.copy(), 2)
+        yield page_of(english.copy(), 3)  # the same pixels again within the call
+
+    read = read_pages(documents(), cache=cache)
+
+    assert [r.text.page_no for r in read] == [1, 2, 3]
+    assert [r.from_cache for r in read] == [False, True, True]
+    assert read[2].text.words == read[0].text.words
+    assert "chi_sim" not in calls  # only the English page met tesseract
+
+
 @pytest.fixture(scope="module")
 def generated_chinese_claim() -> dict[str, PreparedPage]:
     """Two uploads of a generated Chinese claim that the page engine once misread, by file name."""

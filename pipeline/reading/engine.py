@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import cv2
@@ -60,39 +61,48 @@ def image_sha256(image: Image.Image) -> str:
     return h.hexdigest()
 
 
-def read_pages(pages: list[PreparedPage], workers: int | None = None,
+def read_pages(pages: Iterable[PreparedPage], workers: int | None = None,
                cache: dict[str, PageText] | None = None) -> list[ReadPage]:
     """Read every page, in page order; new OCR results are added to ``cache``.
 
-    Pages with the same pixels within one call are read once, too.
+    ``pages`` may be a generator that prepares documents as it goes: each page is handed
+    to a worker as soon as it arrives, so rendering the next document overlaps the OCR
+    of the last one instead of leaving a core idle. Pages with the same pixels within
+    one call are read once, too; a page whose hash is in ``cache`` when it arrives is
+    not read (the caller may add to ``cache`` between pages).
     """
-    if not pages:
-        return []
-    workers = max(1, min(workers or os.cpu_count() or 1, len(pages)))
     known = cache if cache is not None else {}
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="read-page") as pool:
-        hashed = list(pool.map(_hash, pages))
+    arrived: list[tuple[PreparedPage, tuple[str, float]]] = []
+    fresh: dict[int, Future[ReadPage]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1), thread_name_prefix="read-page") as pool:
         first_of: dict[str, int] = {}
-        for i, (page, (digest, _)) in enumerate(zip(pages, hashed)):
-            if page.text_layer is None and digest not in known:
-                first_of.setdefault(digest, i)
-        fresh = dict(zip(first_of.values(), pool.map(lambda i: read_page(pages[i], known, hashed[i]),
-                                                     first_of.values())))
-    for r in fresh.values():
+        for page in pages:
+            hashed = _hash(page)
+            if page.text_layer is None and hashed[0] not in known and hashed[0] not in first_of:
+                first_of[hashed[0]] = len(arrived)
+                fresh[len(arrived)] = pool.submit(read_page, page, known, hashed)
+            arrived.append((page, hashed))
+        done = {i: f.result() for i, f in fresh.items()}
+    for r in done.values():
         known[r.image_sha256] = r.text
-    results = []
-    for i, page in enumerate(pages):
-        if i in fresh:
-            results.append(fresh[i])
-        else:  # a text layer, or pixels read before (earlier claim or earlier in this one)
-            results.append(read_page(page, known, hashed[i]))
-    return results
+    # a text layer, or pixels read before (earlier claim or earlier in this one)
+    return [done[i] if i in done else read_page(page, known, hashed) for i, (page, hashed) in enumerate(arrived)]
+
+
+def page_sha256(page: PreparedPage) -> str:
+    """The page's pixel hash (``image_sha256``), kept on the page: hashing a page twice costs twice."""
+    return _hash(page)[0]
 
 
 def _hash(page: PreparedPage) -> tuple[str, float]:
-    t0 = time.perf_counter()
-    digest = image_sha256(page.image) if page.image is not None else ""
-    return digest, time.perf_counter() - t0
+    """(pixel hash, seconds it took); worked out once per prepared page."""
+    if page.image is None:
+        return "", 0.0
+    if page.sha256 is None:
+        t0 = time.perf_counter()
+        page.sha256 = image_sha256(page.image)
+        page.timings["hash"] = time.perf_counter() - t0
+    return page.sha256, page.timings["hash"]
 
 
 def read_page(page: PreparedPage, cache: dict[str, PageText] | None = None,

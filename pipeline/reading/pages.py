@@ -62,6 +62,7 @@ class PreparedPage:
     width: int
     height: int
     timings: dict[str, float] = field(default_factory=dict)
+    sha256: str | None = None  # of the pixels, once someone needs it (engine.page_sha256)
 
 
 def prepare_pages(data: bytes, media_type: str, dpi: int = 200, max_pages: int = 50) -> list[PreparedPage]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -18,7 +19,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from pipeline.fraud.image_hash import perceptual_hash
-from pipeline.reading.engine import ReadPage, image_sha256, read_pages
+from pipeline.reading.engine import ReadPage, page_sha256, read_pages
 from pipeline.reading.pages import PageError, PreparedPage, prepare_pages
 from pipeline.reading.read_file import interpret_pages
 from pipeline.reading.types import PageText
@@ -66,20 +67,24 @@ def _png(image: Image.Image) -> bytes:
 def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
     summary = ReadSummary()
     prepared: list[tuple[int, list[PreparedPage]]] = []
-    for doc_id in unread_documents(ctx, claim_number):
-        with ctx.db.session() as s:
-            doc = s.get(Document, doc_id)
-            try:
-                pages = prepare_pages(ctx.store.get(doc.object_key), doc.media_type or "",
-                                      dpi=ctx.settings.render_dpi, max_pages=ctx.settings.max_pages)
-            except PageError as exc:
-                ctx.intake.quarantine(s, doc, exc.reason, exc.message, ACTOR)
-                continue
-        prepared.append((doc_id, pages))
+    cache: dict[str, PageText] = {}
 
-    flat = [p for _, pages in prepared for p in pages]
-    cache = _ocr_cache(ctx, {image_sha256(p.image) for p in flat if p.text_layer is None and p.image is not None})
-    results = read_pages(flat, cache=cache)
+    def pages_as_prepared() -> Iterator[PreparedPage]:
+        """Each document's pages as soon as they are rendered: the OCR of one overlaps the next's rendering."""
+        for doc_id in unread_documents(ctx, claim_number):
+            with ctx.db.session() as s:
+                doc = s.get(Document, doc_id)
+                try:
+                    pages = prepare_pages(ctx.store.get(doc.object_key), doc.media_type or "",
+                                          dpi=ctx.settings.render_dpi, max_pages=ctx.settings.max_pages)
+                except PageError as exc:
+                    ctx.intake.quarantine(s, doc, exc.reason, exc.message, ACTOR)
+                    continue
+            prepared.append((doc_id, pages))
+            cache.update(_ocr_cache(ctx, {page_sha256(p) for p in pages if p.text_layer is None and p.image is not None}))
+            yield from pages
+
+    results = read_pages(pages_as_prepared(), cache=cache)
     at = 0
     for doc_id, pages in prepared:
         reads = results[at:at + len(pages)]
