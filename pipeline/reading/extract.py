@@ -191,10 +191,10 @@ def field_specs(path: str = str(LABELS_PATH)) -> dict[str, FieldSpec]:
     }
 
 
-def _label_pattern(phrase: str) -> list[dict[str, Any]]:
+def _label_pattern(phrase: str, fuzzy: bool = True) -> list[dict[str, Any]]:
     pattern = []
     for tok in _TOKEN_RE.findall(phrase.lower()):
-        if tok.isalpha() and tok.isascii() and len(tok) >= 5:
+        if fuzzy and tok.isalpha() and tok.isascii() and len(tok) >= 5:
             pattern.append({"LOWER": {"FUZZY1": tok}})
         else:
             pattern.append({"LOWER": tok})
@@ -222,21 +222,28 @@ def _fuzzy_cjk_patterns(phrase: str) -> list[list[dict[str, Any]]]:
     return out
 
 
-@lru_cache(maxsize=4)
-def _label_matcher(path: str = str(LABELS_PATH)) -> tuple[Matcher, dict[int, tuple[str, str, bool]]]:
-    """One spaCy Matcher for every label phrase of every field; match id -> (field, phrase, fuzzy)."""
+@lru_cache(maxsize=8)
+def _label_matcher(path: str = str(LABELS_PATH), fuzzy_kinds: frozenset[str] | None = None,
+                   ) -> tuple[Matcher, dict[int, tuple[str, str, bool]]]:
+    """One spaCy Matcher for every label phrase of every field; match id -> (field, phrase, fuzzy).
+
+    ``fuzzy_kinds`` limits the patterns for misread labels to fields of those kinds (all
+    when None): they cost most of the matching time, and a caller after dates and
+    amounts needs the other fields' labels only where they are read exactly.
+    """
     nlp = spacy.blank("en")
     matcher = Matcher(nlp.vocab)
     keys: dict[int, tuple[str, str, bool]] = {}
     config = load_label_config(path)
     for name, spec in config["fields"].items():
+        tolerant = fuzzy_kinds is None or spec["kind"] in fuzzy_kinds
         for group, owner in (("labels", name), ("avoid", f"{AVOID}:{name}")):
             for lang_phrases in (spec.get(group) or {}).values():
                 for phrase in lang_phrases:
                     key = f"{owner}|{phrase.lower()}"
-                    matcher.add(key, [_label_pattern(phrase)])
+                    matcher.add(key, [_label_pattern(phrase, tolerant)])
                     keys[nlp.vocab.strings[key]] = (owner, phrase.lower(), False)
-                    fuzzy = _fuzzy_cjk_patterns(phrase)
+                    fuzzy = _fuzzy_cjk_patterns(phrase) if tolerant else []
                     if fuzzy:
                         matcher.add(key + "|~", fuzzy)
                         keys[nlp.vocab.strings[key + "|~"]] = (owner, phrase.lower(), True)
@@ -323,14 +330,15 @@ def _glued_value_ok(field: str, kind: str, value: str) -> bool:
     return kind != "text" or field == "diagnosis"
 
 
-def find_labels(rows: list[Row]) -> list[LabelHit]:
+def find_labels(rows: list[Row], fuzzy_kinds: frozenset[str] | None = None) -> list[LabelHit]:
     """Every field label on the page; where labels overlap the longest wins.
 
     A phrase inside running text (not at a line or column start, no colon) is no label.
+    ``fuzzy_kinds``: only labels of fields of these kinds are also found misread.
     """
     if not rows:
         return []
-    matcher, keys = _label_matcher()
+    matcher, keys = _label_matcher(str(LABELS_PATH), fuzzy_kinds)
     specs = field_specs()
     doc, where = _row_doc(rows)
     matches = matcher(doc)

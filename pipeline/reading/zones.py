@@ -28,7 +28,7 @@ from pipeline.reading.normalize import infer_date_order
 from pipeline.reading.ocr import run_tesseract
 from pipeline.reading.types import PageText, Word
 
-ZONE_KINDS = ("date", "amount")
+ZONE_KINDS = frozenset({"date", "amount"})
 BLOCK_CONFIG = "--psm 6"
 ZONE_HEIGHT = 1.2  # label heights above and below the label's line: room for a tilted value
 ZONE_TEXT_HEIGHT = 32  # pixels: the strip is enlarged until its letters are about this tall
@@ -44,7 +44,7 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
         return page
     t0 = time.perf_counter()
     rows = page_rows(page)
-    labels = find_labels(rows)
+    labels = find_labels(rows, ZONE_KINDS)  # other fields' labels only as read: matching misreads is slow
     specs = field_specs()
     ctx = Context(date_order=infer_date_order(page.text))
     words = list(page.words)
