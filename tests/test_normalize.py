@@ -123,6 +123,11 @@ def test_amounts_become_decimals_with_two_places(text, expected):
     assert normalize_amount(text) == Decimal(expected)
 
 
+def test_a_date_decades_ahead_is_a_misread_year_not_a_date():
+    assert normalize_date("22/03/2078") is None
+    assert normalize_date("22/03/2031") == "2031-03-22"  # an expiry a few years on is a date
+
+
 @pytest.mark.parametrize("text", ["", "no amount", "元整"])
 def test_text_without_an_amount_gives_none(text):
     assert normalize_amount(text) is None

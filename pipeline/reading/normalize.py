@@ -70,9 +70,12 @@ def _year(y: str) -> int:
     return n
 
 
+LATEST_YEAR_AHEAD = 10  # no claim paper is dated further ahead (an expiry at most): 2078 on a receipt is 2018 misread
+
+
 def _iso(y: int, m: int, d: int) -> str | None:
     try:
-        return date(y, m, d).isoformat() if 1900 <= y <= 2100 else None
+        return date(y, m, d).isoformat() if 1900 <= y <= date.today().year + LATEST_YEAR_AHEAD else None
     except ValueError:
         return None
 
