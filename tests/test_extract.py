@@ -508,3 +508,13 @@ def test_a_numbered_section_heading_is_not_a_label_and_its_title_not_a_name():
     page = page_of([(0.10, 0.05, "Home Insurance Claim Form"), (0.10, 0.15, "1. Policyholder / claimant"),
                     (0.10, 0.20, "*Full name Rachel Brown")])
     assert fields("claim_form", page)["name"] == "Rachel Brown"
+
+
+def test_specks_read_in_the_gap_before_a_columns_label_do_not_join_the_name_to_it():
+    page = page_of([
+        (0.10, 0.05, "St Mary's Hospital Columbus"),
+        (0.10, 0.20, "Patient: Charlotte Carter      es Date of birth 10-Nov-1974"),
+    ])
+    page.words = [replace(w, confidence=0.3) if w.text == "es" else w for w in page.words]
+    got = fields("medical_invoice", page)
+    assert got["name"] == "Charlotte Carter"

@@ -15,6 +15,7 @@ from pipeline.reading.normalize import (
     luhn_valid,
     normalize_amount,
     normalize_date,
+    normalize_name,
     normalize_identifier,
     valid_cn_id,
 )
@@ -121,6 +122,17 @@ def test_the_date_order_of_a_document_is_inferred_from_dates_that_settle_it(text
 )
 def test_amounts_become_decimals_with_two_places(text, expected):
     assert normalize_amount(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("周建华，", "周建华"),
+    ("  Joseph.Moore ", "Joseph Moore"),  # a speck between the words read as a dot
+    ("J. Moore", "J. Moore"),
+    ("Dr.Smith", "Dr.Smith"),  # a title's dot is printed
+    ("Mary O'Neil.", "Mary O'Neil"),
+])
+def test_names_keep_their_printed_form_without_stray_marks(text, expected):
+    assert normalize_name(text) == expected
 
 
 def test_a_date_decades_ahead_is_a_misread_year_not_a_date():

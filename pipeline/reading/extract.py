@@ -295,6 +295,8 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
     before = [i for i, (s, e) in enumerate(row.spans) if e <= start]
     if len(before) == 1 and len(before_label) == 1 and row.words[before[0]].confidence < WEAK_WORD:
         return True  # "4 ‘Patient": a speck read, unsure, as one mark before the label ("1." numbers a section)
+    while before and _dust_word(row.words[before[-1]]):
+        before.pop()  # specks read as "es" in the gap before a column's label are not the column's text
     if not before or not first:
         return True
     gap = row.words[first[0]].box[0] - row.words[before[-1]].box[2]
