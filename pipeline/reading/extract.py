@@ -59,6 +59,7 @@ TRUST = {
     "pattern": 0.75,
     "position": 0.55,
 }
+SPECK_WORD = 0.3  # OCR confidence under which a short lower-case "word" in a gap is specks
 WEAK_WORD = 0.6  # OCR confidence under which a little word beside a label or a name may be specks read as letters
 AVOID = "_avoid"  # pseudo-field of phrases that must not count as labels ("SUB TOTAL")
 
@@ -295,12 +296,18 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
     before = [i for i, (s, e) in enumerate(row.spans) if e <= start]
     if len(before) == 1 and len(before_label) == 1 and row.words[before[0]].confidence < WEAK_WORD:
         return True  # "4 ‘Patient": a speck read, unsure, as one mark before the label ("1." numbers a section)
-    while before and _dust_word(row.words[before[-1]]):
+    while before and _gap_speck(row.words[before[-1]]):
         before.pop()  # specks read as "es" in the gap before a column's label are not the column's text
     if not before or not first:
         return True
     gap = row.words[first[0]].box[0] - row.words[before[-1]].box[2]
     return gap > 1.5 * row.height
+
+
+def _gap_speck(w: Word) -> bool:
+    """A mark of two or three lower-case letters read with hardly any confidence ("es" 0.18)."""
+    text = w.text.strip(".,'‘’`")
+    return w.confidence < SPECK_WORD and 0 < len(text) <= 3 and text.isalpha() and text.islower()
 
 
 def _glued(row: Row, end: int) -> bool:
