@@ -518,3 +518,12 @@ def test_specks_read_in_the_gap_before_a_columns_label_do_not_join_the_name_to_i
     page.words = [replace(w, confidence=0.18) if w.text == "es" else w for w in page.words]
     got = fields("medical_invoice", page)
     assert got["name"] == "Charlotte Carter"
+
+
+@pytest.mark.parametrize("printed", [
+    "Customer Robert Edwards : | Vehicle reg. KM70 XFC.",  # a table's wall read as a bar, close to the label
+    "Customer Robert Edwards      Vehicle reg. KM70°XFC",  # the gap in the plate read as a speck
+])
+def test_a_cell_read_beside_its_neighbour_gives_both_values(printed):
+    got = fields("repair_invoice", page_of([(0.10, 0.05, "Kwik Fit Garage"), (0.10, 0.20, printed)]))
+    assert (got["name"], got["vehicle_plate"]) == ("Robert Edwards", "KM70XFC")

@@ -272,6 +272,7 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
 
 
 # OCR reads specks and shadows as stray marks before a label: "‘Account holder", "”发票号码", ".| 账号"
+_CELL_WALLS = {"|", "||", "¦"}
 _LABEL_JUNK = "*#•·\"'“”‘’`~_|…-—.,，。、;:：()（）[]【】<>〈〉《》「」 "
 
 
@@ -298,6 +299,8 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
         return True  # "4 ‘Patient": a speck read, unsure, as one mark before the label ("1." numbers a section)
     while before and _gap_speck(row.words[before[-1]]):
         before.pop()  # specks read as "es" in the gap before a column's label are not the column's text
+    if before and row.words[before[-1]].text in _CELL_WALLS:
+        return True  # "Robert Edwards | Vehicle reg.": a table's wall read as a bar begins the next cell
     if not before or not first:
         return True
     gap = row.words[first[0]].box[0] - row.words[before[-1]].box[2]
@@ -434,7 +437,8 @@ _SKIP_RE = re.compile(r"[\s:：;.\-#=|/“”‘’\"'`~_…,，、。]*")
 _CN_PLATE_RE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s?[A-Z]\s*[·•.\-]?\s*[A-Z0-9]{5,6}"
 )
-_PLATE_RE = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9 \-]*\d)(?=[A-Z0-9 \-]*[A-Z])[A-Z0-9]{1,4}[ \-]?[A-Z0-9]{2,5}(?![A-Z0-9])")
+# the gap between a plate's halves is read as a space, a dash or a speck ("KM70°XFC")
+_PLATE_RE = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9 \-°·•]*\d)(?=[A-Z0-9 \-°·•]*[A-Z])[A-Z0-9]{1,4}[ \-°·•]?[A-Z0-9]{2,5}(?![A-Z0-9])")
 _VIN_RE = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
 _CN_ID_RE = re.compile(r"(?<!\d)\d{6}\s?\d{8}\s?\d{3}[\dXx](?![\dA-Za-z])")
 _IDENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -523,7 +527,7 @@ def _parse_plate(text: str, offset: int, ctx: Context) -> tuple[str, int, int] |
     m = _CN_PLATE_RE.search(rest) or _PLATE_RE.search(rest)
     if not m or m.start() > 8:
         return None
-    return re.sub(r"[\s·•.\-]", "", m.group(0)), offset + m.start(), offset + m.end()
+    return re.sub(r"[\s·•.\-°]", "", m.group(0)), offset + m.start(), offset + m.end()
 
 
 def _parse_vin(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
