@@ -296,6 +296,9 @@ def run_sroie(limit: int) -> dict[str, float] | None:
     if not SROIE.exists():
         print("\n== Real receipts: ../shared/data/receipts_sroie is absent; skipped ==")
         return None
+    if limit <= 0:
+        print("\n== Real receipts: --sroie-limit 0; skipped ==")
+        return None
     from PIL import Image
 
     stems = sorted(p.stem for p in (SROIE / "img").glob("*.jpg"))
@@ -392,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  held-out half only: total F1 {sroie['sroie_total_held']:.3f}, date F1 {sroie['sroie_date_held']:.3f}; "
               f"merchant F1 (all) {sroie['sroie_issuer']:.3f} (no target)")
     else:
-        print("  SROIE targets: NOT MEASURED (data absent)")
+        print("  SROIE targets: NOT MEASURED (data absent, or --sroie-limit 0)")
     if evaluating:
         # Misses of the evaluation set are not written out: fixing what they show would tune on it.
         ERRORS.pop("generated", None)

@@ -76,6 +76,15 @@ def test_a_colourful_page_without_text_is_a_damage_photo(trained):
     assert pred.doc_type == "damage_photo"
 
 
+def test_a_damage_photo_with_a_few_words_of_ocr_noise_is_still_a_damage_photo(trained):
+    photo = Image.new("RGB", (200, 150), (200, 40, 30))
+    photo.paste((30, 90, 200), (100, 0, 200, 150))
+    noise = [_page("xq Zv", confidence=0.2)]  # what OCR made of a badge and a shadow
+    assert trained.similarity([document_text(noise)])[0] < trained.min_similarity
+    pred = trained.classify(noise, photo)
+    assert (pred.doc_type, pred.low_confidence) == ("damage_photo", False)
+
+
 def test_text_unlike_any_training_type_is_reported_as_low_confidence_not_forced(trained):
     pred = trained.classify([_page("Lorem ipsum dolor sit amet consectetur adipiscing")])
     assert pred.low_confidence

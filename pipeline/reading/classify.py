@@ -59,6 +59,7 @@ IMAGE_FEATURES: tuple[str, ...] = (
 # What versions trained before the card features were added read (the scaler's columns).
 LEGACY_IMAGE_FEATURES = IMAGE_FEATURES[:8]
 DEFAULT_MIN_CONFIDENCE = 0.4
+PICTURE_TYPES = frozenset({"damage_photo"})  # types told by their image features: any text on them is incidental
 CARD_AREA = (0.14, 0.6)
 CARD_ASPECT = (1.3, 2.1)
 
@@ -256,8 +257,11 @@ class DocumentClassifier:
         for row, sim in zip(proba, sims):
             i = int(row.argmax())
             conf = float(row[i])
-            low = conf < self.min_confidence or sim < self.min_similarity
-            out.append(Prediction(str(self.model.classes_[i]), round(conf, 4), bool(low)))
+            label = str(self.model.classes_[i])
+            # a photo of damage is known by its picture; what OCR made of it is noise, new or not
+            novel = sim < self.min_similarity and label not in PICTURE_TYPES
+            low = conf < self.min_confidence or novel
+            out.append(Prediction(label, round(conf, 4), bool(low)))
         return out
 
     def classify(self, pages: Sequence[PageText], first_image: Image.Image | None = None) -> Prediction:
