@@ -39,7 +39,6 @@ SOLID_PRINT = 0.6  # share of ink in letter-like marks under which print is dot-
 MIN_SPECKS = 20  # fewer isolated dots than this: leave the page alone
 RULE_TEXT_HEIGHTS = 5.0  # a straight run of ink this many text heights long is a table rule, not a letter
 RULE_TEXT_HEIGHTS_DOWN = 2.0  # upright runs this long are a table's cell walls where they meet a rule across
-RULE_HALF_SIZE_FROM = 600  # pixels (shorter side): smaller pages are searched for rules at full size
 RULE_MAX_THICKNESS = 0.4  # text heights: a thicker "rule" is a filled band (a header bar), left alone
 DARK_PAPER = 100  # median grey below which the "paper" is a dark card with light print
 LOW_CONTRAST_SPREAD = 120  # grey levels between paper and ink below which we stretch
@@ -462,32 +461,16 @@ def find_rules(grey: np.ndarray, text_height: float) -> np.ndarray:
     tall, so a short upright run is a rule only where it meets one running across (a
     table's cell walls); longer ones (``RULE_TEXT_HEIGHTS``) anywhere. The edges of filled
     shapes (a logo's disc, a header bar), thin runs beside solid ink, stay.
-
-    Rules are looked for at half size (any ink in a 2x2 block is ink: a one-pixel rule
-    stays whole), a quarter of the work of the long openings; the mask keeps the page's
-    own ink pixels under them.
     """
     mask = _ink(grey).astype(np.uint8)
-    h, w = mask.shape
-    if min(h, w) < 2 * RULE_HALF_SIZE_FROM:
-        return cv2.dilate(_rule_mask(mask, text_height, 1), np.ones((3, 3), np.uint8))
-    half = (cv2.resize(mask, (w // 2, h // 2), interpolation=cv2.INTER_AREA) > 0).astype(np.uint8)
-    rules = cv2.resize(_rule_mask(half, text_height / 2, 2), (w // 2 * 2, h // 2 * 2), interpolation=cv2.INTER_NEAREST)
-    rules = cv2.copyMakeBorder(rules, 0, h - rules.shape[0], 0, w - rules.shape[1], cv2.BORDER_REPLICATE)
-    return cv2.dilate(rules & mask, np.ones((3, 3), np.uint8))
-
-
-def _rule_mask(mask: np.ndarray, text_height: float, scale: int) -> np.ndarray:
-    """Rule pixels of an ink mask drawn at 1/``scale`` of the page (``text_height`` at that size)."""
-    thick = max(3 // scale + 1 if scale > 1 else 3, int(RULE_MAX_THICKNESS * text_height))
+    thick = max(3, int(RULE_MAX_THICKNESS * text_height))
     solid = cv2.dilate(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((thick, thick), np.uint8)),
                        np.ones((2 * thick + 1, 2 * thick + 1), np.uint8))
     away_from_solid = 1 - solid
-    shortest = 15 // scale
-    long_run = max(shortest, int(RULE_TEXT_HEIGHTS * text_height))
+    long_run = max(15, int(RULE_TEXT_HEIGHTS * text_height))
     across = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, long_run), np.uint8)) & away_from_solid
     down_long = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((long_run, 1), np.uint8))
-    short_run = max(shortest, int(RULE_TEXT_HEIGHTS_DOWN * text_height))
+    short_run = max(15, int(RULE_TEXT_HEIGHTS_DOWN * text_height))
     down_short = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((short_run, 1), np.uint8)) & away_from_solid
     n, pieces = cv2.connectedComponents(down_short, connectivity=8)
     meets = np.unique(pieces[(cv2.dilate(across, np.ones((5, 5), np.uint8)) > 0) & (down_short > 0)])
@@ -495,7 +478,7 @@ def _rule_mask(mask: np.ndarray, text_height: float, scale: int) -> np.ndarray:
     meeting[meets[meets > 0]] = 1
     walls = meeting[pieces] if n > 1 else down_short
     down = walls | (down_long & away_from_solid)  # walls already lie away from solid ink
-    return across | down
+    return cv2.dilate(across | down, np.ones((3, 3), np.uint8))
 
 
 def remove_rules(grey: np.ndarray, rules: np.ndarray) -> np.ndarray:
