@@ -463,21 +463,27 @@ def find_rules(grey: np.ndarray, text_height: float) -> np.ndarray:
     shapes (a logo's disc, a header bar), thin runs beside solid ink, stay.
     """
     mask = _ink(grey).astype(np.uint8)
+    long_run = max(15, int(RULE_TEXT_HEIGHTS * text_height))
+    line_across, line_down = np.ones((1, long_run), np.uint8), np.ones((long_run, 1), np.uint8)
+    # an opening is an erosion then a dilation: where the erosion leaves nothing, no rule runs
+    # that way, and most pages of running text have none either way (the rest is then skipped)
+    run_across, run_down = cv2.erode(mask, line_across), cv2.erode(mask, line_down)
+    if not run_across.any() and not run_down.any():
+        return np.zeros_like(mask)
     thick = max(3, int(RULE_MAX_THICKNESS * text_height))
     solid = cv2.dilate(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((thick, thick), np.uint8)),
                        np.ones((2 * thick + 1, 2 * thick + 1), np.uint8))
     away_from_solid = 1 - solid
-    long_run = max(15, int(RULE_TEXT_HEIGHTS * text_height))
-    across = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, long_run), np.uint8)) & away_from_solid
-    down_long = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((long_run, 1), np.uint8))
-    short_run = max(15, int(RULE_TEXT_HEIGHTS_DOWN * text_height))
-    down_short = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((short_run, 1), np.uint8)) & away_from_solid
-    n, pieces = cv2.connectedComponents(down_short, connectivity=8)
-    meets = np.unique(pieces[(cv2.dilate(across, np.ones((5, 5), np.uint8)) > 0) & (down_short > 0)])
-    meeting = np.zeros(n, np.uint8)
-    meeting[meets[meets > 0]] = 1
-    walls = meeting[pieces] if n > 1 else down_short
-    down = walls | (down_long & away_from_solid)  # walls already lie away from solid ink
+    across = cv2.dilate(run_across, line_across) & away_from_solid
+    down = cv2.dilate(run_down, line_down) & away_from_solid
+    if across.any():  # cell walls: short upright runs that meet a rule across
+        short_run = max(15, int(RULE_TEXT_HEIGHTS_DOWN * text_height))
+        down_short = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((short_run, 1), np.uint8)) & away_from_solid
+        n, pieces = cv2.connectedComponents(down_short, connectivity=8)
+        meets = np.unique(pieces[(cv2.dilate(across, np.ones((5, 5), np.uint8)) > 0) & (down_short > 0)])
+        meeting = np.zeros(n, np.uint8)
+        meeting[meets[meets > 0]] = 1
+        down |= meeting[pieces] if n > 1 else down_short  # walls already lie away from solid ink
     return cv2.dilate(across | down, np.ones((3, 3), np.uint8))
 
 
