@@ -130,6 +130,8 @@ def test_amounts_become_decimals_with_two_places(text, expected):
     ("J. Moore", "J. Moore"),
     ("Dr.Smith", "Dr.Smith"),  # a title's dot is printed
     ("Mary O'Neil.", "Mary O'Neil"),
+    ("Contusion of right knee’.", "Contusion of right knee"),  # a speck and a full stop after the value
+    ("Fracture (left wrist)", "Fracture (left wrist)"),
 ])
 def test_names_keep_their_printed_form_without_stray_marks(text, expected):
     assert normalize_name(text) == expected

@@ -443,7 +443,7 @@ def normalize_name(text: str) -> str:
     s = re.sub(r"\s+", " ", text or "").strip()
     s = re.sub(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])", " ", s)  # a speck read as a dot between words: Joseph.Moore
     word = r"A-Za-z0-9\u00c0-\u024f\u3400-\u9fff"
-    return re.sub(rf"^[^{word}]+|[^{word}.)]+$|(?<=[{word}])\s*\.+$", "", s).strip()
+    return re.sub(rf"^[^{word}]+|[^{word})]+$", "", s).strip()
 
 
 def currency_from_place(text: str) -> str | None:
