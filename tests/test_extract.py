@@ -527,3 +527,29 @@ def test_specks_read_in_the_gap_before_a_columns_label_do_not_join_the_name_to_i
 def test_a_cell_read_beside_its_neighbour_gives_both_values(printed):
     got = fields("repair_invoice", page_of([(0.10, 0.05, "Kwik Fit Garage"), (0.10, 0.20, printed)]))
     assert (got["name"], got["vehicle_plate"]) == ("Robert Edwards", "KM70XFC")
+
+
+def test_a_card_whose_faint_labels_were_lost_still_gives_its_holder_number_and_birth_date():
+    page = page_of([
+        (0.20, 0.05, "NATIONAL IDENTITY CARD"),
+        (0.40, 0.15, "Wane"),  # "Name", misread
+        (0.40, 0.18, "aa RACHEL ROBINSON"),
+        (0.40, 0.25, "Dare wi wirth"),
+        (0.40, 0.28, "Jul 25, 2004"),
+        (0.40, 0.38, "XG484918B"),
+        (0.40, 0.45, "expires"),
+        (0.40, 0.48, "Jul 1, 2035"),
+    ])
+    got = {f.name: f for f in extract_fields("id_card", [page])}
+    assert {k: f.value for k, f in got.items()} == {
+        "name": "RACHEL ROBINSON", "id_number": "XG484918B", "date_of_birth": "2004-07-25"}
+    assert all(f.confidence < 0.7 for f in got.values())  # found by shape and place: a person confirms them
+
+
+def test_a_card_title_or_a_recent_date_is_not_taken_for_the_holder():
+    page = page_of([
+        (0.20, 0.05, "RESIDENT PERMIT CARD"),
+        (0.40, 0.28, "01/02/2030"),
+        (0.40, 0.48, "01/02/2035"),
+    ])
+    assert fields("id_card", page) == {}

@@ -888,6 +888,7 @@ def _looks_like_a_name(value: str) -> bool:
 
 
 NAME_BY_SHAPE = ("id_card", "driving_licence")  # cards whose faint labels OCR often loses
+CARD_HOLDER_MIN_AGE = 14  # years between a card holder's birth and the card's latest date (issue or expiry)
 
 
 def _name_by_shape(rows: list[Row]) -> list[Candidate]:
@@ -905,6 +906,46 @@ def _name_by_shape(rows: list[Row]) -> list[Candidate]:
             start = r.text.index(text)
             return [Candidate("name", text, text, r, start, start + len(text), "position")]
     return []
+
+
+def _latin_name_by_shape(rows: list[Row], title_words: list[str]) -> list[Candidate]:
+    """On a card whose "Name" label was lost: the first line high on the card made of two to
+    four capitalised words that are not its title ("RACHEL ROBINSON" under "NATIONAL IDENTITY
+    CARD"); specks read as a short lower-case word before it go (found by position)."""
+    titles = {w.lower() for w in title_words}
+    for r in rows:
+        if r.top > 0.5:
+            break
+        words = r.text.strip(_LABEL_JUNK).split()
+        while words and len(words[0]) <= 2 and words[0].islower():
+            words.pop(0)  # "aa RACHEL ROBINSON"
+        if not 2 <= len(words) <= 4 or any(w.lower().strip(".,") in titles for w in words):
+            continue
+        if all(re.fullmatch(r"[A-Z][A-Za-z'\-]+", w) for w in words) and _looks_like_a_name(" ".join(words)):
+            text = " ".join(words)
+            start = r.text.find(words[0])
+            return [Candidate("name", text, r.text[start:start + len(text)], r, start, start + len(text), "position")]
+    return []
+
+
+def _card_number_by_shape(field: str, rows: list[Row], pattern: str) -> list[Candidate]:
+    """A card's number where its label was lost: the first word of the card's number shape."""
+    for r in rows:
+        for m in re.finditer(rf"(?<![A-Z0-9]){pattern}(?![A-Z0-9])", r.text):
+            return [Candidate(field, m.group(0), m.group(0), r, m.start(), m.end(), "pattern", 0, bonus=0.9)]
+    return []
+
+
+def _birth_date_on_a_card(rows: list[Row], ctx: Context) -> list[Candidate]:
+    """A card's earliest date, where its label was lost: issue and expiry dates come later,
+    and a holder is at least ``CARD_HOLDER_MIN_AGE`` years older than the latest date."""
+    found = [(iso, r, s, e) for r in rows for s, e, iso in find_dates(r.text, ctx.date_order)]
+    if len(found) < 2:
+        return []
+    iso, r, s, e = min(found, key=lambda f: f[0])
+    if int(max(f[0] for f in found)[:4]) - int(iso[:4]) < CARD_HOLDER_MIN_AGE:
+        return []
+    return [Candidate("date_of_birth", iso, r.text[s:e], r, s, e, "position", 0)]
 
 
 def _letterhead_bank(rows: list[Row], banks: list[str]) -> list[Candidate]:
@@ -1162,7 +1203,11 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                 c.priority = min(c.priority, -1)
             cands += extra
         if not cands and name == "name" and doc_type in NAME_BY_SHAPE:
-            cands = _name_by_shape(rows)
+            cands = _name_by_shape(rows) or _latin_name_by_shape(rows, field_cfg.get("card_title_words", []))
+        if not cands and doc_type in NAME_BY_SHAPE and "card_pattern" in field_cfg:
+            cands = _card_number_by_shape(name, rows, field_cfg["card_pattern"])
+        if not cands and name == "date_of_birth" and doc_type in NAME_BY_SHAPE:
+            cands = _birth_date_on_a_card(rows, ctx)
         if not cands and name == "issue_date":
             if doc_type in field_cfg.get("dated_at_the_end", []):  # on the last page, by the signature
                 dated = {h.row.index for h in labels if h.field != name and specs[h.field].kind == "date"}
