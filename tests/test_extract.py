@@ -553,3 +553,24 @@ def test_a_card_title_or_a_recent_date_is_not_taken_for_the_holder():
         (0.40, 0.48, "01/02/2035"),
     ])
     assert fields("id_card", page) == {}
+
+
+@pytest.mark.parametrize("printed", [
+    "Patient: David Fletcher      nee _ Date of birth 23 November 1958",
+    "Patient: David Fletcher      — Date of birth 23 November 1958",
+])
+def test_marks_read_in_the_gap_before_a_columns_label_do_not_join_the_name_to_it(printed):
+    page = page_of([(0.10, 0.05, ".Madison General Hospital"), (0.10, 0.20, printed)])
+    page.words = [replace(w, confidence=0.2) if w.text == "nee" else w for w in page.words]
+    got = fields("medical_invoice", page)
+    assert got["name"] == "David Fletcher"
+    assert got["issuer"] == "Madison General Hospital"  # no name begins with a dot
+
+
+def test_a_photographed_bank_card_gives_its_bank_by_the_first_digits_of_its_number():
+    card = page_of([(0.10, 0.10, "PBR RIT"), (0.10, 0.20, "DEBIT"), (0.10, 0.50, "6217 0065 6865 5180")])
+    got = {f.name: f for f in extract_fields("bank_details", [card], "zh")}
+    assert got["bank_name"].value == "中国建设银行" and got["bank_name"].confidence < 0.7
+    assert got["account_number"].value == "6217006568655180"
+    unknown = page_of([(0.10, 0.10, "DEBIT"), (0.10, 0.50, "4111 1111 1111 1111")])  # a valid number of no listed bank
+    assert "bank_name" not in fields("bank_details", unknown)

@@ -297,10 +297,13 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
     before = [i for i, (s, e) in enumerate(row.spans) if e <= start]
     if len(before) == 1 and len(before_label) == 1 and row.words[before[0]].confidence < WEAK_WORD:
         return True  # "4 ‘Patient": a speck read, unsure, as one mark before the label ("1." numbers a section)
-    while before and _gap_speck(row.words[before[-1]]):
-        before.pop()  # specks read as "es" in the gap before a column's label are not the column's text
-    if before and row.words[before[-1]].text in _CELL_WALLS:
-        return True  # "Robert Edwards | Vehicle reg.": a table's wall read as a bar begins the next cell
+    while before:
+        w = row.words[before[-1]]
+        if w.text in _CELL_WALLS:
+            return True  # "Robert Edwards | Vehicle reg.": a table's wall read as a bar begins the next cell
+        if not (_gap_speck(w) or not w.text.strip(_LABEL_JUNK)):
+            break
+        before.pop()  # specks read as "es" or "_" in the gap before a column's label are not the column's text
     if not before or not first:
         return True
     gap = row.words[first[0]].box[0] - row.words[before[-1]].box[2]
@@ -846,7 +849,8 @@ def _drop_weak_tail(c: Candidate) -> None:
     chinese = bool(idx) and _is_cjk(c.row.words[idx[0]].text[:1] or " ")
 
     def stray(w: Word) -> bool:
-        return _dust_word(w) or (chinese and len(w.text.strip(".,")) <= 2 and w.text.strip(".,").isascii())
+        return (not w.text.strip(_LABEL_JUNK) or _dust_word(w)
+                or (chinese and len(w.text.strip(".,")) <= 2 and w.text.strip(".,").isascii()))
 
     while keep > 1 and stray(c.row.words[idx[keep - 1]]):
         keep -= 1
@@ -948,6 +952,15 @@ def _birth_date_on_a_card(rows: list[Row], ctx: Context) -> list[Candidate]:
     return [Candidate("date_of_birth", iso, r.text[s:e], r, s, e, "position", 0)]
 
 
+def _bank_by_card_number(rows: list[Row], bins: dict[str, str]) -> list[Candidate]:
+    """The bank whose card numbers begin as a valid card number on the page does (``card_bins``)."""
+    for c in _pattern_candidates("account_number", rows):
+        bank = bins.get(c.value[:6])
+        if bank:
+            return [Candidate("bank_name", bank, c.raw, c.row, c.start, c.end, "pattern", 0, bonus=0.8)]
+    return []
+
+
 def _letterhead_bank(rows: list[Row], banks: list[str]) -> list[Candidate]:
     """A bank letter without a bank label: the known bank its first lines name."""
     for r in rows[:4]:
@@ -1008,7 +1021,7 @@ def clean_issuer(text: str, cfg: dict[str, Any]) -> str:
             t = t[min(starts):]
         return re.sub(r"^[^\u3400-\u9fffA-Za-z0-9]+", "", t)
     t = re.sub(r"\s+", " ", text).strip(_EDGE_JUNK.replace(".", "")).replace(";", ",")
-    t = t.strip(_EDGE_JUNK.replace(".", ""))
+    t = t.strip(_EDGE_JUNK.replace(".", "")).lstrip(_EDGE_JUNK)  # no name begins with a dot: ".Madison General"
     while t.endswith(".") and not t.lower().endswith(_ABBREVIATIONS):
         t = t[:-1].rstrip(_EDGE_JUNK.replace(".", ""))
     return t
@@ -1187,7 +1200,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                 elif "银行" in c.value:
                     c.value = c.value[: c.value.index("银行") + 2]
             if not cands:
-                cands = _letterhead_bank(rows, banks)
+                cands = _letterhead_bank(rows, banks) or _bank_by_card_number(rows, cfg.get("card_bins", {}))
         if name == "date_of_birth":
             cands = _check_birth_date(cands, rows)
         if not cands:
