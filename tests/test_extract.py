@@ -574,3 +574,14 @@ def test_a_photographed_bank_card_gives_its_bank_by_the_first_digits_of_its_numb
     assert got["account_number"].value == "6217006568655180"
     unknown = page_of([(0.10, 0.10, "DEBIT"), (0.10, 0.50, "4111 1111 1111 1111")])  # a valid number of no listed bank
     assert "bank_name" not in fields("bank_details", unknown)
+
+
+def test_a_colon_speck_apart_from_a_surname_ends_the_name_after_it_and_a_wide_gap_ends_it_too():
+    page = page_of([
+        (0.10, 0.05, "St Mary's Hospital York"),
+        (0.10, 0.20, "Patient Daniel Griffiths   : x Date of birth 17/10/1961"),
+        (0.10, 0.30, "Account holder Hannah Carter      ES"),
+    ])
+    page.words = [replace(w, confidence=0.1) if w.text == "ES" else w for w in page.words]
+    assert fields("medical_invoice", page)["name"] == "Daniel Griffiths"
+    assert fields("bank_details", replace(page, words=[w for w in page.words if w.box[1] > 0.25]))["name"] == "Hannah Carter"

@@ -70,3 +70,26 @@ def test_a_curled_real_receipt_gets_its_tilted_date():
     key = json.loads((root / "key" / "014.json").read_text())
     fields = {f.name: f.value for f in extract_fields("medical_invoice", doc.pages)}
     assert key["date"] == "22/12/2017" and fields["issue_date"] == "2017-12-22"
+
+
+def name_line() -> np.ndarray:
+    img = Image.new("L", (1000, 200), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(DEJAVU, 30)
+    draw.text((40, 80), "Account holder", fill=0, font=font)
+    draw.text((330, 80), "Hannah Carter", fill=0, font=font)
+    return np.asarray(img)
+
+
+def test_a_name_with_a_word_ocr_could_not_make_out_is_read_again_from_its_strip():
+    words = [Word("Account", (0.04, 0.40, 0.16, 0.58), 0.96, 0, 1), Word("holder", (0.17, 0.40, 0.28, 0.58), 0.96, 0, 1),
+             Word("Hannah", (0.33, 0.40, 0.45, 0.58), 0.96, 0, 1), Word("alee", (0.46, 0.40, 0.55, 0.58), 0.08, 0, 1)]
+    page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), name_line())
+    assert {f.name: f.value for f in extract_fields("bank_details", [page])}["name"] == "Hannah Carter"
+
+
+def test_a_name_read_surely_is_not_read_again():
+    words = [Word("Account", (0.04, 0.40, 0.16, 0.58), 0.96, 0, 1), Word("holder", (0.17, 0.40, 0.28, 0.58), 0.96, 0, 1),
+             Word("Hannah", (0.33, 0.40, 0.45, 0.58), 0.96, 0, 1), Word("Carter", (0.46, 0.40, 0.57, 0.58), 0.93, 0, 1)]
+    page = PageText(1, "ocr", words, 1000, 200, lang="eng")
+    assert reread_value_zones(page, name_line()).words == words

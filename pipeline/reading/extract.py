@@ -59,6 +59,8 @@ TRUST = {
     "pattern": 0.75,
     "position": 0.55,
 }
+NAME_GAP = 2.5  # line heights: a gap this wide inside a "name" ends it (the rest is the next column, or specks)
+COLON_APART = 0.6  # line heights between a word and a colon read on its own beyond which the colon is no label's
 SPECK_WORD = 0.3  # OCR confidence under which a short lower-case "word" in a gap is specks
 WEAK_WORD = 0.6  # OCR confidence under which a little word beside a label or a name may be specks read as letters
 AVOID = "_avoid"  # pseudo-field of phrases that must not count as labels ("SUB TOTAL")
@@ -830,6 +832,9 @@ def _before_next_label(c: Candidate) -> int | None:
         return colon.start()
     i = words[0]
     if not c.row.words[i].text.strip(":： ") and i > 0:
+        gap = c.row.words[i].box[0] - c.row.words[i - 1].box[2]
+        if gap > COLON_APART * c.row.height:
+            return max(0, c.row.spans[i][0] - c.start)  # "Griffiths   :": a speck apart from the word ends the value
         i -= 1  # the colon read as a word of its own: the label is the word before it
     return max(0, c.row.spans[i][0] - c.start)
 
@@ -852,6 +857,10 @@ def _drop_weak_tail(c: Candidate) -> None:
         return (not w.text.strip(_LABEL_JUNK) or _dust_word(w)
                 or (chinese and len(w.text.strip(".,")) <= 2 and w.text.strip(".,").isascii()))
 
+    for k in range(1, len(idx)):  # a gap a name never has: what lies beyond is the next column, or specks
+        if c.row.words[idx[k]].box[0] - c.row.words[idx[k - 1]].box[2] > NAME_GAP * c.row.height:
+            keep = k
+            break
     while keep > 1 and stray(c.row.words[idx[keep - 1]]):
         keep -= 1
     if keep < len(idx):

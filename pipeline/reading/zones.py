@@ -8,6 +8,9 @@ block of text (tesseract ``--psm 6``); the strip is taller than the line, to cat
 tilted value, so of the lines read the one nearest the label's that parses as the
 label's kind of value is taken. Its words replace what the first reading had there,
 with their own confidences.
+A name one of whose words OCR could hardly make out ("Hannah alee": specks beside the
+surname threw tesseract's line finder) is read again the same way, and kept only when
+the new reading is surer of every word.
 Only fields no label on the page gave a value for are looked at again, two at most per
 page: the second look costs tesseract time, and the reading must keep pace with bare
 tesseract (``benchmarks/ocr_speed.py``).
@@ -36,6 +39,9 @@ MAX_ZONE_SKEW = 8.0
 PAD = 10  # pixels of paper around the strip: tesseract misses print that touches the edge
 MAX_OFF_MIDDLE = 0.2  # of the strip's height (about 0.7 label heights): farther is the next line
 MAX_ZONES = 2  # per page: a page of unreadable labels is not worth a dozen more passes
+WEAK_NAME_FIELDS = frozenset({"name"})
+WEAK_VALUE_WORD = 0.2  # OCR confidence under which a word of a name was not made out at all
+SURE_WORD = 0.8
 
 
 def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
@@ -52,10 +58,13 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
     lost = [h for h in wanting if not candidates_from_label(h, specs[h.field].kind, rows, labels, ctx)]
     # a field some other label of it already gives ("Total" read, "Total (RM)" not) needs no second look
     done: set[str] = {h.field for h in wanting} - {h.field for h in lost}
+    # a name with a word OCR could not make out ("Hannah alee" for Hannah Carter: specks beside
+    # the surname threw the page's line finder) is read again on its own strip
+    weak = [h for h in labels if h.field in WEAK_NAME_FIELDS and _weakly_read(h, rows, labels, ctx)]
     tried = 0
-    for hit in lost:
+    for hit in lost + weak:
         kind = specs[hit.field].kind
-        if tried >= MAX_ZONES or hit.field in done:
+        if tried >= MAX_ZONES or (hit.field in done and hit not in weak):
             continue
         on_row = [h for h in labels if h.row is hit.row and h is not hit]
         zone = _zone(hit, on_row, page)
@@ -66,14 +75,40 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
         # the label's script is the value's: "Date:" is followed by 22/12/2017, 开票日期 by 2024年8月15日
         # (and English loads in a fraction of the time Chinese takes)
         lang = "chi_sim" if re.search(r"[\u3400-\u9fff]", hit.phrase) else "eng"
-        found = _value_line(_read_zone(clean, zone, lang), middle,
-                            lambda text: PARSERS[kind](text, 0, ctx) is not None)
+        if hit in weak:
+            before = _weakest_value_word(hit, rows, labels, ctx)
+            found = _value_line(_read_zone(clean, zone, lang), middle,
+                                lambda text: PARSERS[kind](text, 0, ctx) is not None)
+            if not found or min(w.confidence for w in found) <= before:
+                continue  # no surer reading of the whole value: keep the first
+        else:
+            found = _value_line(_read_zone(clean, zone, lang), middle,
+                                lambda text: PARSERS[kind](text, 0, ctx) is not None)
         if not found:
             continue
         done.add(hit.field)
         words = _splice(words, hit.row, zone, found)
     timings = {**page.timings, "zones": page.timings.get("zones", 0.0) + time.perf_counter() - t0}
     return replace(page, words=words, timings=timings)
+
+
+def _weakest_value_word(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx: Context) -> float:
+    """Confidence of the least sure word of the value right of ``hit`` (1.0 when there is none)."""
+    cands = [c for c in candidates_from_label(hit, "text", rows, labels, ctx) if c.method == "label_right"]
+    if not cands:
+        return 1.0
+    c = cands[0]
+    return min((c.row.words[i].confidence for i in c.row.words_in(c.start, c.end)), default=1.0)
+
+
+def _weakly_read(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx: Context) -> bool:
+    """A value right of its label whose first word was read surely and a later one hardly at all."""
+    cands = [c for c in candidates_from_label(hit, "text", rows, labels, ctx) if c.method == "label_right"]
+    if not cands:
+        return False
+    words = [cands[0].row.words[i] for i in cands[0].row.words_in(cands[0].start, cands[0].end)]
+    return (len(words) >= 2 and words[0].confidence >= SURE_WORD
+            and any(w.confidence < WEAK_VALUE_WORD and any(ch.isalpha() for ch in w.text) for w in words[1:]))
 
 
 def _zone(hit: LabelHit, on_row: list[LabelHit], page: PageText) -> tuple[float, float, float, float] | None:
