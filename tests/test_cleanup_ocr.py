@@ -402,3 +402,10 @@ def test_the_skew_of_paper_on_a_textured_table_is_measured_on_the_print_not_the_
     assert read.skew > 4  # the print rises to the right; the table's shading once gave -5
     assert read.lang == "eng"
     assert "VehicleRegistrationCertificate" in read.text.replace(" ", "") and "GY18DZL" in read.text.replace(" ", "")
+
+
+@pytest.mark.parametrize("q", [0.1, 5, 50, 90, 99, (0.5, 99)])
+def test_percentiles_of_a_page_from_its_histogram_are_numpys(q):
+    rng = np.random.default_rng(7)
+    page = np.clip(rng.normal(210, 40, (300, 200)), 0, 255).astype(np.uint8)
+    assert np.array_equal(cleanup.percentile(page, q), np.percentile(page, q))

@@ -123,12 +123,13 @@ def read_page(page: PreparedPage, cache: dict[str, PageText] | None = None,
         return ReadPage(text, None, digest, from_cache=True)
 
     cleaned = clean_page(page.image)
-    text = ocr_page(cleaned.image, page_no=page.page_no, marks=cleaned.marks)
-    clean_image = cleaned.image
+    text = ocr_page(cleaned.grey if cleaned.grey is not None else cleaned.image, page_no=page.page_no, marks=cleaned.marks)
+    clean_image, grey = cleaned.image, cleaned.grey
     if text.rotation:  # the OCR's second look turned the page: keep the image upright too
         clean_image = clean_image.rotate(-text.rotation, expand=True)
+        grey = None
     rotation = (cleaned.rotation + text.rotation) % 360
-    text = reread_value_zones(text, np.asarray(clean_image.convert("L")))
+    text = reread_value_zones(text, grey if grey is not None else np.asarray(clean_image.convert("L")))
 
     clean_s = sum(v for k, v in cleaned.timings.items() if k != "osd")
     timings = {**page.timings, "hash": hash_s, "cleanup": clean_s,

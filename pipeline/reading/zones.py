@@ -24,7 +24,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from pipeline.reading.cleanup import deskew, estimate_skew
+from pipeline.reading.cleanup import deskew, estimate_skew, percentile
 from pipeline.reading.extract import (PARSERS, Context, LabelHit, Row, candidates_from_label, field_specs,
                                       find_labels, page_rows)
 from pipeline.reading.normalize import infer_date_order
@@ -136,7 +136,7 @@ def _read_zone(clean: np.ndarray, zone: tuple[float, float, float, float], lang:
     f = min(3.0, max(1.0, ZONE_TEXT_HEIGHT / max(1.0, line_height)))
     if f > 1.0:
         strip = cv2.resize(strip, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
-    paper = int(np.percentile(strip, 90))
+    paper = int(percentile(strip, 90))
     strip = cv2.copyMakeBorder(strip, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=paper)
     h2, w2 = strip.shape[:2]
     inner_w, inner_h = w2 - 2 * PAD, h2 - 2 * PAD
