@@ -585,3 +585,14 @@ def test_a_colon_speck_apart_from_a_surname_ends_the_name_after_it_and_a_wide_ga
     page.words = [replace(w, confidence=0.1) if w.text == "ES" else w for w in page.words]
     assert fields("medical_invoice", page)["name"] == "Daniel Griffiths"
     assert fields("bank_details", replace(page, words=[w for w in page.words if w.box[1] > 0.25]))["name"] == "Hannah Carter"
+
+
+@pytest.mark.parametrize("printed, issuer", [
+    ("York. Police", "York Police"),
+    ("St Mary's Hospital. York", "St Mary's Hospital York"),
+    ("Acme Co. Ltd.", "Acme Co. Ltd"),
+    ("Planning Dept. Leeds City Council", "Planning Dept. Leeds City Council"),
+])
+def test_a_speck_read_as_a_full_stop_inside_an_issuers_name_goes_but_abbreviations_stay(printed, issuer):
+    page = page_of([(0.10, 0.05, "Issued by: " + printed), (0.10, 0.20, "Report No: PR-2024-0012")])
+    assert fields("police_report", page)["issuer"] == issuer

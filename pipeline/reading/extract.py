@@ -1008,6 +1008,8 @@ def _clean_org_name(text: str) -> str:
 
 
 _EDGE_JUNK = "-_‘’“”\"'`|.,;:~ ，。、；：…*#•·「」"
+# a full stop after a lower-case word (not an abbreviation: those are short or listed) and before a capital
+_SPECK_STOP_RE = re.compile(r"(?<=[a-z]{3})(?<!\bDept)(?<!\bCorp)\.\s*(?=[A-Z][a-z])")
 _ABBREVIATIONS = ("co.", "inc.", "ltd.", "bhd.", "corp.", "dept.", "st.")
 
 
@@ -1031,6 +1033,7 @@ def clean_issuer(text: str, cfg: dict[str, Any]) -> str:
         return re.sub(r"^[^\u3400-\u9fffA-Za-z0-9]+", "", t)
     t = re.sub(r"\s+", " ", text).strip(_EDGE_JUNK.replace(".", "")).replace(";", ",")
     t = t.strip(_EDGE_JUNK.replace(".", "")).lstrip(_EDGE_JUNK)  # no name begins with a dot: ".Madison General"
+    t = _SPECK_STOP_RE.sub(" ", t)  # "York. Police": a speck read as a full stop inside the name
     while t.endswith(".") and not t.lower().endswith(_ABBREVIATIONS):
         t = t[:-1].rstrip(_EDGE_JUNK.replace(".", ""))
     return t
