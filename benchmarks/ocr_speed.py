@@ -115,9 +115,8 @@ def pipeline(scans, workers: int, processes: bool = False):
             read = list(pool.map(read_page, prepared()))
     else:
         read = read_pages(prepared(), workers=workers, cache={})
-    pages = read
     elapsed = time.perf_counter() - t0
-    return len(pages) / elapsed * 60, (cpu_seconds() - c0) / len(pages), read, truth
+    return len(read) / elapsed * 60, (cpu_seconds() - c0) / len(read), read, truth
 
 
 def text_layer_speed(text_files) -> tuple[float, int]:

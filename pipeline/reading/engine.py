@@ -81,13 +81,13 @@ def read_pages(pages: Iterable[PreparedPage], workers: int | None = None,
             hashed = _hash(page)
             if page.text_layer is None and hashed[0] not in known and hashed[0] not in first_of:
                 first_of[hashed[0]] = len(arrived)
-                fresh[len(arrived)] = pool.submit(read_page, page, known, hashed)
+                fresh[len(arrived)] = pool.submit(read_page, page, known)
             arrived.append((page, hashed))
         done = {i: f.result() for i, f in fresh.items()}
     for r in done.values():
         known[r.image_sha256] = r.text
     # a text layer, or pixels read before (earlier claim or earlier in this one)
-    return [done[i] if i in done else read_page(page, known, hashed) for i, (page, hashed) in enumerate(arrived)]
+    return [done[i] if i in done else read_page(page, known) for i, (page, _) in enumerate(arrived)]
 
 
 def page_sha256(page: PreparedPage) -> str:
@@ -106,12 +106,11 @@ def _hash(page: PreparedPage) -> tuple[str, float]:
     return page.sha256, page.timings["hash"]
 
 
-def read_page(page: PreparedPage, cache: dict[str, PageText] | None = None,
-              hashed: tuple[str, float] | None = None) -> ReadPage:
-    """Read one prepared page (see ``read_pages``); ``hashed`` is its (sha256, seconds) if known."""
+def read_page(page: PreparedPage, cache: dict[str, PageText] | None = None) -> ReadPage:
+    """Read one prepared page (see ``read_pages``)."""
     if page.image is None and page.text_layer is None:
         raise ValueError(f"page {page.page_no} has neither an image nor a text layer")
-    digest, hash_s = hashed or _hash(page)
+    digest, hash_s = _hash(page)  # worked out once, when the page arrived
 
     if page.text_layer is not None:
         text = replace(page.text_layer, timings={**page.text_layer.timings, **page.timings, "hash": hash_s})

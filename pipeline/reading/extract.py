@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -303,7 +303,7 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
         w = row.words[before[-1]]
         if w.text in _CELL_WALLS:
             return True  # "Robert Edwards | Vehicle reg.": a table's wall read as a bar begins the next cell
-        if not (_gap_speck(w) or not w.text.strip(_LABEL_JUNK)):
+        if w.text.strip(_LABEL_JUNK) and not _gap_speck(w):
             break
         before.pop()  # specks read as "es" or "_" in the gap before a column's label are not the column's text
     if not before or not first:
@@ -1286,8 +1286,7 @@ def _cash_rounded(total: Candidate, rows: list[Row], rule: dict[str, Any]) -> Ca
         return [(s, e, abs(v)) for s, e, v in find_amounts(r.text) if not _inside_date(r.text, s, e)]
 
     def moved(r: Row, s: int, e: int, v: Decimal, bonus: float) -> Candidate:
-        return Candidate(total.field, format_amount(v), r.text[s:e], r, s, e, total.method, total.priority,
-                         total.bonus * bonus)
+        return replace(total, value=format_amount(v), raw=r.text[s:e], row=r, start=s, end=e, bonus=total.bonus * bonus)
 
     for r in below:
         for s, e, v in printed(r):
@@ -1298,8 +1297,8 @@ def _cash_rounded(total: Candidate, rows: list[Row], rule: dict[str, Any]) -> Ca
             if 0 < adj < step:
                 for v in (value + adj, value - adj):
                     if v % step == 0:
-                        return Candidate(total.field, format_amount(v), f"{total.raw} ± {r.text[s:e]}", total.row,
-                                         total.start, total.end, total.method, total.priority, total.bonus * 0.9)
+                        return replace(total, value=format_amount(v), raw=f"{total.raw} ± {r.text[s:e]}",
+                                       bonus=total.bonus * 0.9)
     for r in below:
         for s, e, v in printed(r):
             if v % step == 0 and 0 < abs(v - value) <= within:

@@ -60,11 +60,15 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
     done: set[str] = {h.field for h in wanting} - {h.field for h in lost}
     # a name with a word OCR could not make out ("Hannah alee" for Hannah Carter: specks beside
     # the surname threw the page's line finder) is read again on its own strip
-    weak = [h for h in labels if h.field in WEAK_NAME_FIELDS and _weakly_read(h, rows, labels, ctx)]
+    weak: dict[int, float] = {}  # id of such a name's label -> its least sure word, what a second reading must beat
+    for h in labels:
+        value = _value_words(h, rows, labels, ctx) if h.field in WEAK_NAME_FIELDS else []
+        if _weakly_read(value):
+            weak[id(h)] = min(w.confidence for w in value)
     tried = 0
-    for hit in lost + weak:
+    for hit in lost + [h for h in labels if id(h) in weak]:
         kind = specs[hit.field].kind
-        if tried >= MAX_ZONES or (hit.field in done and hit not in weak):
+        if tried >= MAX_ZONES or (hit.field in done and id(hit) not in weak):
             continue
         on_row = [h for h in labels if h.row is hit.row and h is not hit]
         zone = _zone(hit, on_row, page)
@@ -75,38 +79,24 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
         # the label's script is the value's: "Date:" is followed by 22/12/2017, 开票日期 by 2024年8月15日
         # (and English loads in a fraction of the time Chinese takes)
         lang = "chi_sim" if re.search(r"[\u3400-\u9fff]", hit.phrase) else "eng"
-        if hit in weak:
-            before = _weakest_value_word(hit, rows, labels, ctx)
-            found = _value_line(_read_zone(clean, zone, lang), middle,
-                                lambda text: PARSERS[kind](text, 0, ctx) is not None)
-            if not found or min(w.confidence for w in found) <= before:
-                continue  # no surer reading of the whole value: keep the first
-        else:
-            found = _value_line(_read_zone(clean, zone, lang), middle,
-                                lambda text: PARSERS[kind](text, 0, ctx) is not None)
-        if not found:
-            continue
+        found = _value_line(_read_zone(clean, zone, lang), middle,
+                            lambda text: PARSERS[kind](text, 0, ctx) is not None)
+        if not found or (id(hit) in weak and min(w.confidence for w in found) <= weak[id(hit)]):
+            continue  # nothing read, or (a weak name) no surer reading of the whole value: keep the first
         done.add(hit.field)
         words = _splice(words, hit.row, zone, found)
     timings = {**page.timings, "zones": page.timings.get("zones", 0.0) + time.perf_counter() - t0}
     return replace(page, words=words, timings=timings)
 
 
-def _weakest_value_word(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx: Context) -> float:
-    """Confidence of the least sure word of the value right of ``hit`` (1.0 when there is none)."""
+def _value_words(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx: Context) -> list[Word]:
+    """The words of the text value right of ``hit`` (none when it has none there)."""
     cands = [c for c in candidates_from_label(hit, "text", rows, labels, ctx) if c.method == "label_right"]
-    if not cands:
-        return 1.0
-    c = cands[0]
-    return min((c.row.words[i].confidence for i in c.row.words_in(c.start, c.end)), default=1.0)
+    return [cands[0].row.words[i] for i in cands[0].row.words_in(cands[0].start, cands[0].end)] if cands else []
 
 
-def _weakly_read(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx: Context) -> bool:
-    """A value right of its label whose first word was read surely and a later one hardly at all."""
-    cands = [c for c in candidates_from_label(hit, "text", rows, labels, ctx) if c.method == "label_right"]
-    if not cands:
-        return False
-    words = [cands[0].row.words[i] for i in cands[0].row.words_in(cands[0].start, cands[0].end)]
+def _weakly_read(words: list[Word]) -> bool:
+    """A value whose first word was read surely and a later one hardly at all."""
     return (len(words) >= 2 and words[0].confidence >= SURE_WORD
             and any(w.confidence < WEAK_VALUE_WORD and any(ch.isalpha() for ch in w.text) for w in words[1:]))
 
