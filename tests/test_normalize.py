@@ -51,6 +51,7 @@ from pipeline.reading.normalize import (
         ("Date: 25/12/2018 8:13:39 PM", "DMY", "2018-12-25"),
         ("born 14/07/61", "DMY", "1961-07-14"),  # two-digit years from 50 are 19xx
         ("Date: 22/1212017 14:03", "DMY", "2017-12-22"),  # OCR read the second slash as a one
+        ("25/Feu/2017 07:43:54", "DMY", "2017-02-25"),  # one letter of the month misread
     ],
 )
 def test_dates_in_every_common_format_become_iso(text, prefer, expected):
@@ -59,7 +60,8 @@ def test_dates_in_every_common_format_become_iso(text, prefer, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "no date here", "31/02/2024", "2024-13-01", "TEL: 05.22.95.66.66", "10 Market St 2024", "2024年13月1日"],
+    ["", "no date here", "31/02/2024", "2024-13-01", "TEL: 05.22.95.66.66", "10 Market St 2024", "2024年13月1日",
+     "12/Mau/2017"],  # Mar or May: a misread month that two months are one letter from is no date
 )
 def test_text_without_a_real_date_gives_none(text):
     assert normalize_date(text) is None

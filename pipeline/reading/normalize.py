@@ -49,6 +49,8 @@ _Y_MON_D = re.compile(r"(?<!\d)(\d{4})[ \t\-/.]*(" + _MONTH_RE + r")(?![a-z])[ \
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 # OCR reads the second slash of 22/12/2017 as a one: 22/1212017 (only with a 19xx/20xx year after it)
 _SLIPPED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})[1l|I]((?:19|20)\d{2})(?!\d)")
+# 25/Feu/2017: a month's name with one letter misread, only between like separators
+_D_MISREAD_MON_Y = re.compile(r"(?<![\d])(\d{1,2})([-/.])([A-Za-z]{3})\2((?:19|20)\d{2})(?!\d)")
 _COMPACT_DMY = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])((?:19|20)\d{2})(?!\d)")
 
 
@@ -93,6 +95,9 @@ def _match_to_iso(kind: str, m: re.Match[str], prefer: Prefer) -> str | None:
         return _iso(_year(m[3]), _month(m[2]), int(m[1]))
     if kind == "mon_d_y":
         return _iso(_year(m[3]), _month(m[1]), int(m[2]))
+    if kind == "d_misread_mon_y":
+        month = _misread_month(m[3])
+        return _iso(int(m[4]), month, int(m[1])) if month else None
     if kind == "y_mon_d":
         return _iso(int(m[1]), _month(m[2]), int(m[3]))
     # numeric a/b/y: decide which of a and b is the day
@@ -110,6 +115,13 @@ def _match_to_iso(kind: str, m: re.Match[str], prefer: Prefer) -> str | None:
     return None  # genuinely ambiguous and the caller would not choose
 
 
+def _misread_month(word: str) -> int | None:
+    """A month's three letters with one misread ("Feu"): the only month one letter away, or None."""
+    near = {n for name, n in MONTHS.items()
+            if len(name) == 3 and sum(a != b for a, b in zip(name, word.lower())) == 1}
+    return near.pop() if len(near) == 1 else None
+
+
 def _month(name: str) -> int:
     key = name.lower().rstrip(".")
     return MONTHS.get(key) or MONTHS[key[:3]]
@@ -125,6 +137,7 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("compact", _COMPACT),
     ("compact_dmy", _COMPACT_DMY),
     ("slipped", _SLIPPED),
+    ("d_misread_mon_y", _D_MISREAD_MON_Y),
 )
 
 
