@@ -227,6 +227,16 @@ def test_capital_numerals_spoilt_by_ocr_are_not_read_as_a_small_amount():
     assert fields("medical_invoice", page, lang_hint="zh")["total_amount"] == "872.66"
 
 
+def test_a_total_whose_first_digit_ocr_lost_to_the_yuan_sign_gets_it_back_from_its_capitals():
+    words = [Word(t, (x, 0.40, x + 0.08, 0.42), 0.9, 0, 0) for x, t in [
+        (0.10, "中成药费"), (0.59, "1"), (0.69, "194.78"), (0.84, "194.78")]]
+    words += [Word(t, (x, 0.50, x + 0.08, 0.52), 0.9, 1, 0) for x, t in [
+        (0.10, "金额合计"), (0.19, "(大写)"), (0.25, ":"), (0.27, "壹什零肆拾伍元起角揭分"), (0.51, "(小写):"),
+        (0.59, "习"), (0.61, ",045.28")]]
+    page = PageText(1, "ocr", words, 1654, 2339)
+    assert fields("medical_invoice", page, lang_hint="zh")["total_amount"] == "1045.28"
+
+
 def test_a_valid_resident_id_gives_the_birth_date_the_ocr_misread_or_missed():
     misread = page_of([(0.10, 0.20, "出生日期 1949年12月21日"), (0.10, 0.40, "公民身份号码 11010519491231002X")])
     unread = page_of([(0.10, 0.20, "出年 1949 年 12 月 31"), (0.10, 0.40, "ARG ee 11010519491231002X")])
@@ -234,6 +244,13 @@ def test_a_valid_resident_id_gives_the_birth_date_the_ocr_misread_or_missed():
         got = {f.name: f for f in extract_fields("id_card", [page])}
         assert got["id_number"].value == "11010519491231002X"
         assert got["date_of_birth"].value == "1949-12-31"
+
+
+def test_a_split_number_is_one_resident_id_only_where_its_check_digit_agrees():
+    page = page_of([(0.10, 0.80, "110105194"), (0.30, 0.80, "91231002X")])
+    assert fields("id_card", page)["id_number"] == "11010519491231002X"
+    wrong = page_of([(0.10, 0.80, "110105194"), (0.30, 0.80, "91231003X")])
+    assert fields("id_card", wrong).get("id_number") != "11010519491231003X"
 
 
 def test_account_numbers_with_a_gap_read_as_a_dot_and_ids_with_s_read_as_dollar():
@@ -488,6 +505,8 @@ def test_a_chinese_id_card_whose_labels_were_lost_gives_the_name_line_for_a_pers
     assert "name" not in fields("id_card", page_of([(0.15, 0.10, "陕西省西安市"), (0.15, 0.18, "女 汉")]))
     misread = page_of([(0.15, 0.07, "锥名朱磊"), (0.15, 0.19, "性另男民族用"), (0.15, 0.29, "出生 1967年 1月 14日")])
     assert fields("id_card", misread)["name"] == "朱磊"  # 姓名 misread and glued to the name
+    apart = page_of([(0.05, 0.08, "兰匀"), (0.15, 0.08, "宋春梅"), (0.05, 0.19, "件盖"), (0.15, 0.19, "女")])
+    assert fields("id_card", apart)["name"] == "宋春梅"  # 姓名 misread as a word of its own
 
 
 def test_a_stamp_mark_after_a_misread_label_does_not_make_it_part_of_a_longer_word():
@@ -502,6 +521,13 @@ def test_unsure_little_words_after_a_name_are_dust_and_a_stray_mark_before_a_lab
              Word("jp", (0.37, 0.30, 0.39, 0.33), 0.31, 0, 0), Word("naa", (0.40, 0.30, 0.43, 0.33), 0.40, 0, 0)]
     page = PageText(1, "ocr", [Word("Medical Certificate", (0.1, 0.1, 0.4, 0.13), 0.95, 1, 0)] + words, 1654, 2339)
     assert fields("diagnosis_certificate", page)["name"] == "William Mitchell"
+
+
+def test_an_unsure_surname_with_a_speck_after_it_is_still_part_of_the_name():
+    words = [Word("Patient:", (0.09, 0.19, 0.16, 0.21), 0.96, 0, 0), Word("Henry", (0.17, 0.19, 0.22, 0.21), 0.95, 0, 0),
+             Word("Wood’", (0.23, 0.19, 0.28, 0.21), 0.57, 0, 0)]
+    page = PageText(1, "ocr", [Word("Medical Certificate", (0.1, 0.1, 0.4, 0.13), 0.95, 1, 0)] + words, 1654, 2339)
+    assert fields("diagnosis_certificate", page)["name"] == "Henry Wood"
 
 
 def test_a_numbered_section_heading_is_not_a_label_and_its_title_not_a_name():
@@ -596,3 +622,13 @@ def test_a_colon_speck_apart_from_a_surname_ends_the_name_after_it_and_a_wide_ga
 def test_a_speck_read_as_a_full_stop_inside_an_issuers_name_goes_but_abbreviations_stay(printed, issuer):
     page = page_of([(0.10, 0.05, "Issued by: " + printed), (0.10, 0.20, "Report No: PR-2024-0012")])
     assert fields("police_report", page)["issuer"] == issuer
+
+
+@pytest.mark.parametrize("printed, issuer", [
+    ("eel York General Hospital", "York General Hospital"),
+    ("pe Austin Royal Infirmary", "Austin Royal Infirmary"),
+    ("de Montfort Clinic", "de Montfort Clinic"),  # a name's particle is no speck
+])
+def test_specks_read_as_a_little_word_before_an_issuers_name_go(printed, issuer):
+    page = page_of([(0.10, 0.05, printed), (0.10, 0.20, "Invoice No: INV-2024-0012")])
+    assert fields("medical_invoice", page)["issuer"] == issuer

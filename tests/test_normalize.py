@@ -13,6 +13,7 @@ from pipeline.reading.normalize import (
     iban_valid,
     infer_date_order,
     luhn_valid,
+    mend_from_capitals,
     normalize_amount,
     normalize_date,
     normalize_name,
@@ -52,6 +53,8 @@ from pipeline.reading.normalize import (
         ("born 14/07/61", "DMY", "1961-07-14"),  # two-digit years from 50 are 19xx
         ("Date: 22/1212017 14:03", "DMY", "2017-12-22"),  # OCR read the second slash as a one
         ("25/Feu/2017 07:43:54", "DMY", "2017-02-25"),  # one letter of the month misread
+        ("2024年08月3] 日", "DMY", "2024-08-31"),  # a one read as a bracket where only a number goes
+        ("日期: 2023年12月1j日", "DMY", "2023-12-11"),
     ],
 )
 def test_dates_in_every_common_format_become_iso(text, prefer, expected):
@@ -105,6 +108,7 @@ def test_the_date_order_of_a_document_is_inferred_from_dates_that_settle_it(text
         ("USD 1,000", "1000.00"),
         ("人民币 1,200.00元", "1200.00"),
         ("TOTAL: 64. 15", "64.15"),  # OCR split the decimal
+        ("Total due USD 1, 437.00", "1437.00"),  # OCR split the thousands
         ("9.OO", "9.00"),  # OCR read zeros as O
         ("CASH §.30", "5.30"),  # OCR read a receipt's 5 as §
         ("§ 12.00", "12.00"),  # a section sign apart from the figure is not a digit
@@ -147,6 +151,19 @@ def test_a_date_decades_ahead_is_a_misread_year_not_a_date():
 @pytest.mark.parametrize("text", ["", "no amount", "元整"])
 def test_text_without_an_amount_gives_none(text):
     assert normalize_amount(text) is None
+
+
+@pytest.mark.parametrize("capitals, figure, expected", [
+    ("壹什零肆拾伍元起角揭分", " (小写): 习 ,045.28", "1045.28"),  # "¥1" read as one mark; 仟 as 什
+    ("壹万叁仟柒佰陆拾壹元玖角叁分", " ¥3761.93", "13761.93"),
+    ("壹拾贰万元整", " ¥20000.00", "120000.00"),  # the first unit counts within the 万
+    ("壹仟零肆拾伍元贰角捌分", " ¥1,045.28", None),  # nothing lost: the figure stands
+    ("贰仟零伍元整", " ¥205.00", None),  # a digit lost inside, not the first: no guess
+    ("伍佰元整", " ¥500.00", None),
+])
+def test_a_figure_that_lost_its_first_digit_gets_it_back_from_the_capitals(capitals, figure, expected):
+    mended = mend_from_capitals(capitals, figure)
+    assert (str(mended[0]) if mended else None) == expected
 
 
 def test_capital_numerals_round_trip_with_the_sample_generator_form():

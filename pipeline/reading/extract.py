@@ -39,6 +39,7 @@ from pipeline.reading.normalize import (
     currency_from_place,
     detect_currency,
     find_amounts,
+    mend_from_capitals,
     Prefer,
     find_dates,
     format_amount,
@@ -446,6 +447,9 @@ _CN_PLATE_RE = re.compile(
 _PLATE_RE = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9 \-°·•]*\d)(?=[A-Z0-9 \-°·•]*[A-Z])[A-Z0-9]{1,4}[ \-°·•]?[A-Z0-9]{2,5}(?![A-Z0-9])")
 _VIN_RE = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
 _CN_ID_RE = re.compile(r"(?<!\d)\d{6}\s?\d{8}\s?\d{3}[\dXx](?![\dA-Za-z])")
+# anywhere on the page, where the check digit vouches for it: OCR may split the number at any
+# digit ("420106195 702042534"), up to twice
+_CN_ID_ANY_SPLIT_RE = re.compile(r"(?<!\d)\d(?:\s?\d){16}\s?[\dXx](?![\dA-Za-z])")
 _IDENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]|[A-Za-z0-9]")
 _IBAN_RE = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])")
 # a number printed in groups; OCR reads a gap as a dot now and then (6225.8886 5516 3941 581)
@@ -460,6 +464,7 @@ def _parse_date(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | 
     return iso, offset + s, offset + e
 
 
+_CAPITALS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖][\u3400-\u9fff]{3,}")  # 壹什零肆拾伍元起角揭分, misreads and all
 _WRITTEN_AS_RE = re.compile(r"[(（〈<]\s*[^\s()（）]{0,2}\s*写\s*[)）〉>]?")
 
 
@@ -472,6 +477,13 @@ def _parse_amount(text: str, offset: int, ctx: Context) -> tuple[str, int, int] 
     """
     # "(大写)" and "(小写)" say how the amount is written; OCR makes "(4写)" of them
     rest = _WRITTEN_AS_RE.sub(lambda m: " " * len(m.group(0)), text[offset:])
+    # the capitals may stand before the label: "(大写) 壹仟零肆拾伍元... (小写) ¥1,045.28"
+    capitals = _CAPITALS_RE.search(text)
+    after = max(offset, capitals.end()) if capitals else offset
+    mended = mend_from_capitals(capitals.group(0), text[after:]) if capitals else None
+    if mended:  # the figure beside the capitals had lost its first digit to the "¥"
+        value, s, e = mended
+        return format_amount(value), after + s, after + e
     amounts = [
         (s, e, v)
         for s, e, v in find_amounts(rest)
@@ -750,9 +762,9 @@ def _pattern_candidates(field: str, rows: list[Row]) -> list[Candidate]:
     for r in rows:
         text = r.text
         if field in ("id_number", "licence_number"):  # a Chinese licence number is the holder's ID number
-            for m in _CN_ID_RE.finditer(text):
+            for m in _CN_ID_ANY_SPLIT_RE.finditer(text):
                 v = normalize_identifier(m.group(0))
-                if valid_cn_id(v):
+                if valid_cn_id(v) and len(m.group(0)) - len(v) <= 2:
                     out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern", bonus=1.3))
         elif field == "vin":
             up = text.upper()
@@ -841,8 +853,8 @@ def _before_next_label(c: Candidate) -> int | None:
 
 def _dust_word(w: Word) -> bool:
     """Unsure and not shaped like part of a name: lower case or not all letters ("jp", "oa.");
-    a capitalised or Chinese word ("Lee", "三") is kept however unsure."""
-    text = w.text.strip(".,")
+    a capitalised or Chinese word ("Lee", "三", "Wood’" with a speck after it) is kept however unsure."""
+    text = w.text.strip(".,:;'\"‘’“”`")
     return w.confidence < WEAK_WORD and (text.islower() or not text.isalpha())
 
 
@@ -906,8 +918,8 @@ CARD_HOLDER_MIN_AGE = 14  # years between a card holder's birth and the card's l
 
 def _name_by_shape(rows: list[Row]) -> list[Candidate]:
     """On a card whose name label was lost: the first line high on the card that is a
-    Chinese name and nothing else, or 姓名 misread and glued to one ("锥名朱磊") (found by
-    position: a person confirms it)."""
+    Chinese name and nothing else, or 姓名 misread and glued to one ("锥名朱磊"), or a short
+    word of its own before one (the label read as "兰匀", then "宋春梅") (found by position: a person confirms it)."""
     for r in rows:
         if r.top > 0.5:
             break
@@ -915,6 +927,9 @@ def _name_by_shape(rows: list[Row]) -> list[Candidate]:
         misread_label = re.match(r"[\u3400-\u9fff]名\s*", text)
         if misread_label and _looks_like_a_name(text[misread_label.end():]):
             text = text[misread_label.end():]
+        elif len(r.words) >= 2 and re.fullmatch(r"[\u3400-\u9fff]{1,3}", r.words[0].text):
+            rest = r.text[r.spans[1][0]:].strip(_LABEL_JUNK)  # the label read as another word
+            text = rest if _looks_like_a_name(rest) else text
         if re.search(r"[\u3400-\u9fff]", text) and _looks_like_a_name(text):
             start = r.text.index(text)
             return [Candidate("name", text, text, r, start, start + len(text), "position")]
@@ -1034,6 +1049,8 @@ def clean_issuer(text: str, cfg: dict[str, Any]) -> str:
     t = re.sub(r"\s+", " ", text).strip(_EDGE_JUNK.replace(".", "")).replace(";", ",")
     t = t.strip(_EDGE_JUNK.replace(".", "")).lstrip(_EDGE_JUNK)  # no name begins with a dot: ".Madison General"
     t = _SPECK_STOP_RE.sub(" ", t)  # "York. Police": a speck read as a full stop inside the name
+    # "eel York General Hospital": specks read as a little word (a name's particle stays: "de Montfort")
+    t = re.sub(r"^(?!(?:de|du|da|di|la|le|van|von|al|el) )[a-z]{1,3} (?=[A-Z])", "", t)
     while t.endswith(".") and not t.lower().endswith(_ABBREVIATIONS):
         t = t[:-1].rstrip(_EDGE_JUNK.replace(".", ""))
     return t

@@ -141,8 +141,20 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Between 年 and 月, or 月 and 日, only a number is printed: a one read as a bracket or a
+# letter there ("2024年08月3]日", "12月1j日") is a one
+_CN_DATE_PART_SLIP = re.compile(r"(?<=[年月])([ \t]*)([\dlI|\]\[j!]{1,2})(?=[ \t]*[月日号])")
+
+
+def _mend_cn_date_parts(text: str) -> str:
+    """``text`` with ones mended inside Chinese dates, same length so positions still hold."""
+    return _CN_DATE_PART_SLIP.sub(lambda m: m[1] + re.sub(r"[lI|\]\[j!]", "1", m[2]), text)
+
+
 def find_dates(text: str, prefer: Prefer = "DMY") -> list[tuple[int, int, str]]:
     """Every date in ``text`` as (start, end, ISO), left to right, without overlaps."""
+    if "年" in text:
+        text = _mend_cn_date_parts(text)
     found: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _DATE_PATTERNS:
@@ -260,6 +272,36 @@ def chinese_capital_amount(text: str) -> Decimal | None:
     return (Decimal(yuan) + Decimal(jiao) / 10 + Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
+# The first unit after a capital amount's first digit says how many digits the figure has
+# before its point; 什 is how OCR reads 仟.
+_LEADING_UNIT_DIGITS = {"拾": 2, "十": 2, "佰": 3, "百": 3, "仟": 4, "千": 4, "什": 4, "万": 5, "萬": 5,
+                        "元": 1, "圆": 1, "圓": 1}
+_FIGURE_RE = re.compile(r"(?<![\d])[,.]?\d[\d,]*\.\d{2}(?!\d)")
+
+
+def mend_from_capitals(capitals: str, after: str) -> tuple[Decimal, int, int] | None:
+    """The figure of an amount whose first digit OCR lost, given its capitals beside it.
+
+    Invoices print the amount twice: 壹仟零肆拾伍元贰角捌分 and ¥1,045.28. OCR joins "¥1"
+    into one mark and reads ",045.28" (or "045.28"), while the capitals, however misread
+    ("壹什零肆拾伍元起角揭分"), still show the first digit and how many follow it. A figure
+    one digit short of that, not starting with that digit, gets it back: (value, start, end)
+    of the figure in ``after`` (the text after the capitals); otherwise None.
+    """
+    lead = _CN_NUM.get(capitals[:1])
+    n = _LEADING_UNIT_DIGITS.get(capitals[1:2])
+    m = _FIGURE_RE.search(after)
+    if not lead or n is None or not m:
+        return None
+    if "万" in capitals[2:] and n < 5:
+        n += 4  # 壹拾贰万...: the first unit counts within the 万
+    whole, cents = m.group(0).rsplit(".", 1)
+    digits = re.sub(r"\D", "", whole)
+    if len(digits) != n - 1 or (digits.startswith(str(lead)) and whole[:1].isdigit()):
+        return None
+    return Decimal(f"{lead}{digits}.{cents}"), m.start(), m.end()
+
+
 # a number with optional thousands separators and decimals: 1,234.50 1.234,50 1 234,50 1234
 _NUMBER_RE = re.compile(r"(?<![\d.,])-?\d{1,3}(?:[,.\u00a0 ']\d{3})+(?:[.,]\d{1,2})?(?![\d])|(?<![\d.,])-?\d+(?:[.,]\d{1,3})?(?![\d])")
 _OCR_ZERO_RE = re.compile(r"(?<=[\d][.,])[Oo]{1,2}(?![A-Za-z])|(?<=\d)[Oo](?=[\d.,])")
@@ -328,14 +370,16 @@ def normalize_amount(text: str) -> Decimal | None:
     return chinese_capital_amount(t)
 
 
-_SPLIT_DECIMAL_RE = re.compile(r"(?<=\d)([.,]) (?=\d{2}(?!\d))|(?<=\d) ([.,])(?=\d{2}(?!\d))")
+# ...and "1,437.00" as "1, 437.00": a thousands mark with a space after it, before three digits and cents
+_SPLIT_DECIMAL_RE = re.compile(r"(?<=\d)([.,]) (?=\d{2}(?!\d))|(?<=\d) ([.,])(?=\d{2}(?!\d))"
+                               r"|(?<!\d{4})(?<=\d)(,) (?=\d{3}[.,]\d{2}(?!\d))")
 
 
 def _join_split_decimals(text: str) -> tuple[str, list[int]]:
     """OCR reads '64.15' as '64. 15' or '64 .15': drop that space, remembering where each character came from."""
     out, where, last = [], [], 0
     for m in _SPLIT_DECIMAL_RE.finditer(text):
-        keep = m[1] or m[2]
+        keep = m[1] or m[2] or m[3]
         out.append(text[last : m.start()])
         where.extend(range(last, m.start()))
         out.append(keep)
