@@ -130,6 +130,22 @@ def test_a_receipt_with_a_rounding_line_gives_the_rounded_total_that_was_paid(li
     assert fields("medical_invoice", page)["total_amount"] == paid
 
 
+@pytest.mark.parametrize("lines, owed", [
+    # the total was misread larger than the cash handed over: paid less change is the bill
+    (["Total Sales (Inclusive of GST) 400,96", "CASH                      101.00", "Change 0.10"], "100.90"),
+    # the total's own figure was lost; the line below it is another sum
+    (["Grand Total RNgg .00", "(Bill Inclusive of 6% GST : RM2.21)", "Cash RM50.00", "Change RM11,00"], "39.00"),
+    # a total read beside its label stands, even where the cash or change was misread
+    (["TOTAL                      12.00", "CASH                       50.00", "CHANGE                     30.00"], "12.00"),
+    (["TOTAL                      99.00", "CASH                      100.00", "CHANGE                      1.01"], "99.00"),
+    # exact money: no change, nothing to say
+    (["TOTAL                      400.96", "CASH                      101.00", "CHANGE                      0.00"], "400.96"),
+])
+def test_cash_paid_less_change_given_overrules_a_total_that_cannot_be_right(lines, owed):
+    page = page_of([(0.10, 0.05, "KEDAI RUNCIT MAJU SDN BHD")] + [(0.10, 0.50 + 0.03 * i, t) for i, t in enumerate(lines)])
+    assert fields("medical_invoice", page)["total_amount"] == owed
+
+
 def test_without_a_total_label_the_largest_amount_low_on_the_page_is_taken_with_low_confidence():
     page = page_of([
         (0.10, 0.05, "CORNER SHOP ENTERPRISE"),

@@ -1276,6 +1276,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         )
         if name == "total_amount" and "cash_rounding" in field_cfg:
             best = _cash_rounded(best, rows, field_cfg["cash_rounding"])
+        if name == "total_amount" and "paid_less_change" in field_cfg:
+            best = _paid_less_change(best, rows, field_cfg["paid_less_change"])
         found.append(best.to_field())
     return found
 
@@ -1321,3 +1323,33 @@ def _cash_rounded(total: Candidate, rows: list[Row], rule: dict[str, Any]) -> Ca
             if v % step == 0 and 0 < abs(v - value) <= within:
                 return moved(r, s, e, v, 0.8)
     return total
+
+
+def _paid_less_change(total: Candidate, rows: list[Row], rule: dict[str, Any]) -> Candidate:
+    """What was paid less the change given back, where the total read cannot be right.
+
+    "CASH 101.00 / CHANGE 0.10" says the bill was 100.90: two labelled figures on their own
+    lines. That replaces a total larger than the cash handed over (misread: "400,96") and
+    one not read beside its label with cents (a guess from the line below or the largest
+    amount on the page); a total within the rounding step of it stands. Without change
+    (exact money, a card) it says nothing.
+    """
+    def amount_after(words: list[str]) -> tuple[Row, Decimal] | None:
+        for r in rows:
+            if re.match(r"\W*(?:" + "|".join(map(re.escape, words)) + r")\b", r.text, re.I):
+                found = [v for s, e, v in find_amounts(r.text)  # a till prints cents: "50 200" is no sum
+                         if not _inside_date(r.text, s, e) and re.search(r"[.,]\s?\d{2}$", r.text[s:e])]
+                return (r, found[-1]) if found else None
+        return None
+
+    paid, change = amount_after(rule["paid"]), amount_after(rule["change"])
+    if not paid or not change or not 0 < change[1] < paid[1]:
+        return total
+    owed = paid[1] - change[1]
+    value = Decimal(total.value)
+    beside_label = total.method == "label_right" and re.search(r"[.,]\s?\d{2}$", total.raw)
+    if abs(value - owed) <= Decimal(rule["within"]) or (beside_label and value <= paid[1]):
+        return total
+    row = change[0]
+    return replace(total, value=format_amount(owed), raw=f"{paid[0].text} − {row.text}", row=row, start=0,
+                   end=len(row.text), method="position", bonus=0.9)
