@@ -146,6 +146,14 @@ def test_cash_paid_less_change_given_overrules_a_total_that_cannot_be_right(line
     assert fields("medical_invoice", page)["total_amount"] == owed
 
 
+def test_an_unlabelled_receipt_date_is_the_one_stamped_with_the_time_of_sale():
+    page = page_of([(0.10, 0.05, "PASAR RAYA SDN BHD"), (0.10, 0.12, "TAX INV: 002-1550040 19/03/16"),
+                    (0.10, 0.40, "VEGETABLES 2.00"), (0.10, 0.60, "18/03/18 09:03 #002-15500408")])
+    assert fields("medical_invoice", page)["issue_date"] == "2018-03-18"
+    bare = page_of([(0.10, 0.05, "PASAR RAYA SDN BHD"), (0.10, 0.12, "19/03/18"), (0.10, 0.60, "20/03/18")])
+    assert fields("medical_invoice", bare)["issue_date"] == "2018-03-19"  # no time anywhere: the first date
+
+
 def test_without_a_total_label_the_largest_amount_low_on_the_page_is_taken_with_low_confidence():
     page = page_of([
         (0.10, 0.05, "CORNER SHOP ENTERPRISE"),

@@ -53,6 +53,8 @@ from pipeline.reading.normalize import (
         ("born 14/07/61", "DMY", "1961-07-14"),  # two-digit years from 50 are 19xx
         ("Date: 22/1212017 14:03", "DMY", "2017-12-22"),  # OCR read the second slash as a one
         ("25/Feu/2017 07:43:54", "DMY", "2017-02-25"),  # one letter of the month misread
+        ("Date: 13/03/20 1B", "DMY", "2018-03-13"),  # a year split by a space, an 8 read as B
+        ("13/03/20 15:30", "DMY", "2020-03-13"),  # a two-digit year before a time stays two digits
         ("2024年08月3] 日", "DMY", "2024-08-31"),  # a one read as a bracket where only a number goes
         ("日期: 2023年12月1j日", "DMY", "2023-12-11"),
     ],

@@ -42,7 +42,10 @@ _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3
 # Patterns tried in order; each yields (year, month, day) or (a, b, year) to disambiguate.
 _ISO = re.compile(r"(?<!\d)(\d{4})[ \t]*[-/.][ \t]*(\d{1,2})[ \t]*[-/.][ \t]*(\d{1,2})(?!\d)")
 _CN = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})[ \t]*年[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})[ \t]*月[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})[ \t]*[日号]?")
-_NUMERIC = re.compile(r"(?<![A-Za-z\d.\-/])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[.\-/]\d)")
+# (a year OCR split with a space and a letter for a digit, "13/03/20 1B", counts as four digits;
+# a two-digit year before a time, "13/03/20 15:30", stays two)
+_NUMERIC = re.compile(r"(?<![A-Za-z\d.\-/])(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|(?:19|20) [\dBOSl]{2}(?![\w:])|\d{2})"
+                      r"(?!\d|[.\-/]\d)")
 _D_MON_Y = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?[ \t\-/.,]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.,]*(\d{4}|\d{2})(?!\d)", re.I)
 _MON_D_Y = re.compile(r"(?<![a-z])(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?:st|nd|rd|th)?[ \t,\-/.]+(\d{4}|\d{2})(?!\d)", re.I)
 _Y_MON_D = re.compile(r"(?<!\d)(\d{4})[ \t\-/.]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?!\d)", re.I)
@@ -64,8 +67,12 @@ def _cn_small_number(s: str) -> int:
     return int("".join(str(_CN_DIGITS[c]) for c in s))
 
 
+_YEAR_SLIPS = str.maketrans("BOSl", "8051")
+
+
 def _year(y: str) -> int:
     """Two-digit years: 00-49 are 20xx, 50-99 are 19xx (dates of birth reach back)."""
+    y = y.replace(" ", "").translate(_YEAR_SLIPS)
     n = int(y)
     if len(y) == 2:
         return 2000 + n if n < 50 else 1900 + n
