@@ -656,3 +656,13 @@ def test_a_speck_read_as_a_full_stop_inside_an_issuers_name_goes_but_abbreviatio
 def test_specks_read_as_a_little_word_before_an_issuers_name_go(printed, issuer):
     page = page_of([(0.10, 0.05, printed), (0.10, 0.20, "Invoice No: INV-2024-0012")])
     assert fields("medical_invoice", page)["issuer"] == issuer
+
+
+def test_the_extracted_diagnosis_keeps_what_was_read_and_is_less_sure_when_it_was_mended():
+    page = page_of([(0.10, 0.05, "St Mary's Hospital"), (0.10, 0.30, "Diagnosis: Comminnty-acquired pneumonia")])
+    exact = page_of([(0.10, 0.05, "St Mary's Hospital"), (0.10, 0.30, "Diagnosis: Community-acquired pneumonia")])
+    [mended] = [f for f in extract_fields("diagnosis_certificate", [page]) if f.name == "diagnosis"]
+    [read] = [f for f in extract_fields("diagnosis_certificate", [exact]) if f.name == "diagnosis"]
+    assert mended.value == read.value == "Community-acquired pneumonia"
+    assert mended.raw == "Comminnty-acquired pneumonia"
+    assert mended.confidence < read.confidence

@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from pipeline.edits import edit_distance
+from pipeline.reading.diagnoses import known_diagnosis
 from pipeline.reading.normalize import (
     account_check,
     chinese_capital_amount,
@@ -1238,6 +1239,11 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                     c.value = c.value[: c.value.index("银行") + 2]
             if not cands:
                 cands = _letterhead_bank(rows, banks) or _bank_by_card_number(rows, cfg.get("card_bins", {}))
+        if name == "diagnosis":
+            for c in cands:  # "Comminnty-acquired pneumonia" is the listed name OCR slipped on
+                known = known_diagnosis(c.value)
+                if known and known != c.value:
+                    c.value, c.bonus = known, min(c.bonus, 0.85)
         if name == "date_of_birth":
             cands = _check_birth_date(cands, rows)
         if not cands:
