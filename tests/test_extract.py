@@ -179,6 +179,22 @@ def test_us_documents_read_ambiguous_dates_month_first():
     assert got["report_number"] == "PR-88123"
 
 
+@pytest.mark.parametrize("printed, number", [
+    ("FIR- 2023. 106445 ;", "FIR-2023-106445"),  # a gap after a dash, a dash read as a dot
+    ("PR-2024-0012", "PR-2024-0012"),
+    ("AB-123. Date of report 08/01/2023", "AB-123"),  # a gap before a word is the end of the number
+])
+def test_a_reference_number_in_parts_is_read_whole(printed, number):
+    page = page_of([(0.10, 0.05, "Raleigh Fire and Rescue Service"), (0.10, 0.19, "Report no. " + printed)])
+    assert fields("fire_report", page)["report_number"] == number
+
+
+def test_a_date_beside_a_misread_label_is_no_number_plate():
+    page = page_of([(0.10, 0.05, "QuickFix Auto Services"), (0.10, 0.18, "Invoice no. INV-20973   pate 11-Nov-2024"),
+                    (0.10, 0.22, "Customer Oliver Edwards   Vehicle reg. AT67-DNR")])
+    assert fields("repair_invoice", page)["vehicle_plate"] == "AT67DNR"  # "pate" (Date) is one letter from "plate"
+
+
 def test_identifiers_found_by_pattern_when_their_label_is_missing():
     page = page_of([
         (0.10, 0.20, "Owner: Wang Fang"),

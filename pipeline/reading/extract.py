@@ -512,6 +512,10 @@ def _inside_date(text: str, s: int, e: int) -> bool:
 _CN_DOC_NO_RE = re.compile(r"([\u3400-\u9fff]{1,8})\s*[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*(\d{1,8})\s*号")
 
 
+# a reference in parts (FIR-2023-106445); a gap may follow a separator only before digits
+_SPLIT_IDENT_RE = re.compile(r"[A-Za-z0-9]+(?:[-./] ?(?=\d)[A-Za-z0-9]+)+")
+
+
 def _parse_identifier(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
     rest = text[offset:]
     m = _SKIP_RE.match(rest)
@@ -525,6 +529,11 @@ def _parse_identifier(text: str, offset: int, ctx: Context) -> tuple[str, int, i
     groups = _DIGIT_GROUPS_RE.match(rest, pos)  # 6222 0212 3456 7890: one number in groups
     if groups:
         return normalize_identifier(groups.group(0)).replace(".", ""), offset + groups.start(), offset + groups.end()
+    split = _SPLIT_IDENT_RE.match(rest, pos)
+    if split and " " in split.group(0):  # "FIR- 2023. 106445": OCR put a gap after a dash and read one as a dot
+        value = split.group(0).replace(" ", "")
+        value = value.replace(".", "-") if "-" in value else value
+        return normalize_identifier(value), offset + split.start(), offset + split.end()
     if rest[pos : pos + 1] == "$" and rest[pos + 1 : pos + 2].isalnum():  # $26215654: an S read as a dollar sign
         rest = rest[:pos] + "S" + rest[pos + 1 :]
     m = _IDENT_RE.match(rest, pos)
@@ -543,8 +552,8 @@ def _parse_cn_id(text: str, offset: int, ctx: Context) -> tuple[str, int, int] |
 def _parse_plate(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
     rest = text[offset:].upper()
     m = _CN_PLATE_RE.search(rest) or _PLATE_RE.search(rest)
-    if not m or m.start() > 8:
-        return None
+    if not m or m.start() > 8 or _inside_date(text[offset:], m.start(), m.end()):
+        return None  # "11-Nov-2024" beside a misread label ("pate" for Date) is no plate
     return re.sub(r"[\s·•.\-°]", "", m.group(0)), offset + m.start(), offset + m.end()
 
 
