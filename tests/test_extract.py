@@ -664,6 +664,12 @@ def test_a_speck_read_as_a_full_stop_inside_an_issuers_name_goes_but_abbreviatio
     assert fields("police_report", page)["issuer"] == issuer
 
 
+def test_a_saints_name_in_a_letterhead_is_no_street():
+    page = page_of([(0.20, 0.05, "St Mary's Hospital Columbus"), (0.20, 0.08, "218 High St, Columbus"),
+                    (0.10, 0.19, "Invoice No. HB242661"), (0.10, 0.25, "Hospital no. H868491   Department Gastroenterology")])
+    assert fields("medical_invoice", page)["issuer"] == "St Mary's Hospital Columbus"
+
+
 @pytest.mark.parametrize("printed, issuer", [
     ("eel York General Hospital", "York General Hospital"),
     ("pe Austin Royal Infirmary", "Austin Royal Infirmary"),

@@ -55,6 +55,8 @@ from pipeline.reading.normalize import (
         ("25/Feu/2017 07:43:54", "DMY", "2017-02-25"),  # one letter of the month misread
         ("Date: 13/03/20 1B", "DMY", "2018-03-13"),  # a year split by a space, an 8 read as B
         ("13/03/20 15:30", "DMY", "2020-03-13"),  # a two-digit year before a time stays two digits
+        ("Date: -04/05/2024", "DMY", "2024-05-04"),  # a speck read as a dash before the date
+        ("2°March 2024", "DMY", "2024-03-02"),  # a speck read as a degree sign between day and month
         ("2024年08月3] 日", "DMY", "2024-08-31"),  # a one read as a bracket where only a number goes
         ("日期: 2023年12月1j日", "DMY", "2023-12-11"),
     ],

@@ -1012,7 +1012,8 @@ _LEADING_JUNK_RE = re.compile(r"^[#*]\w*\s+(?=[A-Za-z\u3400-\u9fff])")  # '#0000
 
 
 _ADDRESS_RE = re.compile(
-    r"\b(?:road|rd|street|st|avenue|ave|lane|drive|way|place|tel|fax|phone|e-?mail|www|jalan|jln)\b\.?|"
+    r"\b(?:road|rd|street|avenue|ave|lane|drive|way|place|tel|fax|phone|e-?mail|www|jalan|jln)\b\.?|"
+    r"\bst\b\.?(?=\s*(?:,|$|\d))|"  # "High St, York" is a street; "St Mary's Hospital" a saint
     r"地址|电话|传真|\d+号"
 )
 
