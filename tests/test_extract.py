@@ -664,6 +664,12 @@ def test_a_speck_read_as_a_full_stop_inside_an_issuers_name_goes_but_abbreviatio
     assert fields("police_report", page)["issuer"] == issuer
 
 
+def test_a_letterhead_run_into_the_address_after_it_ends_there():
+    page = page_of([(0.06, 0.03, "和深圳市南山区人民医院地址 : 深圳市南山区工业大道146号"), (0.15, 0.08, "电话: 075-63461076"),
+                    (0.37, 0.11, "住院费用清音"), (0.07, 0.16, "姓名 谢思琪")])
+    assert fields("itemised_bill", page)["issuer"] == "深圳市南山区人民医院"
+
+
 def test_a_saints_name_in_a_letterhead_is_no_street():
     page = page_of([(0.20, 0.05, "St Mary's Hospital Columbus"), (0.20, 0.08, "218 High St, Columbus"),
                     (0.10, 0.19, "Invoice No. HB242661"), (0.10, 0.25, "Hospital no. H868491   Department Gastroenterology")])
@@ -676,6 +682,17 @@ def test_a_saints_name_in_a_letterhead_is_no_street():
     ("de Montfort Clinic", "de Montfort Clinic"),  # a name's particle is no speck
 ])
 def test_specks_read_as_a_little_word_before_an_issuers_name_go(printed, issuer):
+    page = page_of([(0.10, 0.05, printed), (0.10, 0.20, "Invoice No: INV-2024-0012")])
+    assert fields("medical_invoice", page)["issuer"] == issuer
+
+
+@pytest.mark.parametrize("printed, issuer", [
+    ("Portland Police Departinent", "Portland Police Department"),
+    ("KEDAI RUNCIT ENTERPRlSE", "KEDAI RUNCIT ENTERPRISE"),
+    ("Fire Stations Leeds", "Fire Stations Leeds"),  # a listed word grown is no slip
+    ("Hartley Coachworks", "Hartley Coachworks"),  # near no listed word
+])
+def test_an_organisation_word_ocr_slipped_on_is_spelt_right(printed, issuer):
     page = page_of([(0.10, 0.05, printed), (0.10, 0.20, "Invoice No: INV-2024-0012")])
     assert fields("medical_invoice", page)["issuer"] == issuer
 

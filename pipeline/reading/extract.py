@@ -1064,7 +1064,32 @@ def clean_issuer(text: str, cfg: dict[str, Any]) -> str:
     t = re.sub(r"^(?!(?:de|du|da|di|la|le|van|von|al|el) )[a-z]{1,3} (?=[A-Z])", "", t)
     while t.endswith(".") and not t.lower().endswith(_ABBREVIATIONS):
         t = t[:-1].rstrip(_EDGE_JUNK.replace(".", ""))
-    return t
+    return _mend_org_words(t, cfg.get("organisation_words", []))
+
+
+def _mend_org_words(name: str, org_words: list[str]) -> str:
+    """An organisation word OCR slipped on ("Portland Police Departinent") is spelt right.
+
+    Only long words (7+ letters: one slip allowed, 10+: two), only toward a single listed
+    word, and never a word that is the listed one grown ("Stations" stays).
+    """
+    long_words = {w.lower() for w in org_words if w.isalpha() and w.isascii() and len(w) >= 7}
+
+    def mend(m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if low in long_words or any(low.startswith(w) for w in long_words):
+            return word
+        allowed = 2 if len(low) >= 10 else 1
+        near = [w for w in long_words if abs(len(w) - len(low)) <= allowed and edit_distance(low, w) <= allowed]
+        if len(near) != 1:
+            return word
+        fixed = near[0]
+        if sum(c.isupper() for c in word) > len(word) / 2:
+            return fixed.upper()
+        return fixed.capitalize() if word[0].isupper() else fixed
+
+    return re.sub(r"\b[A-Za-z]{7,}\b", mend, name)
 
 
 def _merge_rows(a: Row, b: Row) -> Row:
@@ -1095,7 +1120,7 @@ def _issuer_candidates(rows: list[Row], cfg: dict[str, Any], labels: list[LabelH
     top_rows = [r for r in page_rows_ if r.top < 0.5 and id(r) not in labelled][:8]
     scored = []
     for rank, r in enumerate(top_rows):
-        text = _clean_org_name(r.text)
+        text = _clean_org_name(_before_address(r.text))
         low = text.lower()
         letters = sum(c.isalpha() for c in text)
         digits = sum(c.isdigit() for c in text)
@@ -1122,9 +1147,19 @@ def _issuer_candidates(rows: list[Row], cfg: dict[str, Any], labels: list[LabelH
         row = _merge_rows(top_rows[rank - 1], row)
     elif text.endswith("&") and rank + 1 < len(top_rows):  # "HOME MASTER HARDWARE &"
         row = _merge_rows(row, top_rows[rank + 1])
-    value = _clean_org_name(row.text)
-    cand = Candidate("issuer", value, row.text, row, 0, len(row.text), "position", 0, bonus=max(0.3, min(1.0, score)))
+    head = _before_address(row.text)
+    value = _clean_org_name(head)
+    cand = Candidate("issuer", value, head, row, 0, len(head), "position", 0, bonus=max(0.3, min(1.0, score)))
     return [cand]
+
+
+_ADDRESS_LABEL_RE = re.compile(r"地址|电话|传真|\b(?:address|tel|fax)\b", re.I)
+
+
+def _before_address(text: str) -> str:
+    """A letterhead line OCR ran into the address after it ("...人民医院地址: 深圳市...") ends there."""
+    m = _ADDRESS_LABEL_RE.search(text)
+    return text[: m.start()].rstrip() if m and m.start() >= 4 else text
 
 
 def _largest_amount(rows: list[Row], skip_words: list[str]) -> list[Candidate]:
