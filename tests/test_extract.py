@@ -291,6 +291,8 @@ def test_a_split_number_is_one_resident_id_only_where_its_check_digit_agrees():
     assert fields("id_card", page)["id_number"] == "11010519491231002X"
     wrong = page_of([(0.10, 0.80, "110105194"), (0.30, 0.80, "91231003X")])
     assert fields("id_card", wrong).get("id_number") != "11010519491231003X"
+    bracket = page_of([(0.04, 0.88, "公民身份号码"), (0.26, 0.88, "]1010519491231002X")])  # a one read as "]"
+    assert fields("id_card", bracket)["id_number"] == "11010519491231002X"
 
 
 def test_account_numbers_with_a_gap_read_as_a_dot_and_ids_with_s_read_as_dollar():

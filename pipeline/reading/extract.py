@@ -449,8 +449,9 @@ _PLATE_RE = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9 \-°·•]*\d)(?=[A-Z0-9 \-°·
 _VIN_RE = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
 _CN_ID_RE = re.compile(r"(?<!\d)\d{6}\s?\d{8}\s?\d{3}[\dXx](?![\dA-Za-z])")
 # anywhere on the page, where the check digit vouches for it: OCR may split the number at any
-# digit ("420106195 702042534"), up to twice
-_CN_ID_ANY_SPLIT_RE = re.compile(r"(?<!\d)\d(?:\s?\d){16}\s?[\dXx](?![\dA-Za-z])")
+# digit ("420106195 702042534"), up to twice, and read a one as a bracket or a letter ("]1010...")
+_ID_DIGIT_SLIPS = str.maketrans("][|lIOo", "1111100")
+_CN_ID_ANY_SPLIT_RE = re.compile(r"(?<![\dA-Za-z\]\[|])[\d\]\[|lIOo](?:\s?[\d\]\[|lIOo]){16}\s?[\dXx](?![\dA-Za-z])")
 _IDENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]|[A-Za-z0-9]")
 _IBAN_RE = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])")
 # a number printed in groups; OCR reads a gap as a dot now and then (6225.8886 5516 3941 581)
@@ -773,8 +774,9 @@ def _pattern_candidates(field: str, rows: list[Row]) -> list[Candidate]:
         text = r.text
         if field in ("id_number", "licence_number"):  # a Chinese licence number is the holder's ID number
             for m in _CN_ID_ANY_SPLIT_RE.finditer(text):
-                v = normalize_identifier(m.group(0))
-                if valid_cn_id(v) and len(m.group(0)) - len(v) <= 2:
+                v = normalize_identifier(m.group(0).translate(_ID_DIGIT_SLIPS))
+                slips = sum(not c.isdigit() for c in m.group(0)[:-1] if not c.isspace())
+                if valid_cn_id(v) and len(m.group(0)) - len(v) <= 2 and slips <= 2:
                     out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern", bonus=1.3))
         elif field == "vin":
             up = text.upper()
