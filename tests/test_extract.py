@@ -565,6 +565,16 @@ def test_unsure_little_words_after_a_name_are_dust_and_a_stray_mark_before_a_lab
     assert fields("diagnosis_certificate", page)["name"] == "William Mitchell"
 
 
+@pytest.mark.parametrize("printed, name", [
+    ("NatalieRoberts", "Natalie Roberts"),  # OCR lost the space
+    ("Douglas MacArthur", "Douglas MacArthur"),  # a name built on a prefix is one word
+    ("Ronald McDonald", "Ronald McDonald"),
+])
+def test_two_names_run_together_are_two_words(printed, name):
+    page = page_of([(0.10, 0.05, "Austin Royal Infirmary"), (0.10, 0.22, "Patient " + printed)])
+    assert fields("medical_invoice", page)["name"] == name
+
+
 def test_an_unsure_surname_with_a_speck_after_it_is_still_part_of_the_name():
     words = [Word("Patient:", (0.09, 0.19, 0.16, 0.21), 0.96, 0, 0), Word("Henry", (0.17, 0.19, 0.22, 0.21), 0.95, 0, 0),
              Word("Wood’", (0.23, 0.19, 0.28, 0.21), 0.57, 0, 0)]

@@ -140,6 +140,8 @@ def test_amounts_become_decimals_with_two_places(text, expected):
     ("J. Moore", "J. Moore"),
     ("Dr.Smith", "Dr.Smith"),  # a title's dot is printed
     ("Mary O'Neil.", "Mary O'Neil"),
+    ("Thomas ‘Smith", "Thomas Smith"),  # a speck read as a quote at a word's edge
+    ("Natalie’ Roberts", "Natalie Roberts"),
     ("Contusion of right knee’.", "Contusion of right knee"),  # a speck and a full stop after the value
     ("Fracture (left wrist)", "Fracture (left wrist)"),
 ])

@@ -905,9 +905,14 @@ def _tidy_names(cands: list[Candidate], not_names: list[str]) -> list[Candidate]
         _drop_weak_tail(c)
     cands = [c for c in cands if len(c.value) >= 2]
     for c in cands:
+        c.value = _JOINED_NAME_RE.sub(r"\1 \2", c.value)  # "NatalieRoberts": OCR lost the space
         if not _looks_like_a_name(c.value):
             c.bonus = min(c.bonus, 0.5)  # kept for the reviewer, but a person must confirm it
     return cands
+
+
+# two capitalised words run together; names built on a prefix (McDonald, MacArthur, DeShawn) are not two
+_JOINED_NAME_RE = re.compile(r"\b(?!Mac|Fitz|Van|Von|De|Di|Da|Du|La|Le)([A-Z][a-z]{2,})([A-Z][a-z]{2,})\b")
 
 
 def _looks_like_a_name(value: str) -> bool:

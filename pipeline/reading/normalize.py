@@ -506,6 +506,8 @@ def normalize_name(text: str) -> str:
     """Names keep their printed form; runs of spaces and marks at either end go ('周建华，' -> '周建华')."""
     s = re.sub(r"\s+", " ", text or "").strip()
     s = re.sub(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])", " ", s)  # a speck read as a dot between words: Joseph.Moore
+    # a speck read as a quote at a word's edge ("Thomas ‘Smith", "Natalie’ Roberts"); O'Neil keeps its own
+    s = re.sub(r"(?<![A-Za-z])[‘’'`\"“”]+(?=[A-Z])|(?<=[a-z])[‘’'`\"“”]+(?= |$)", "", s)
     word = r"A-Za-z0-9\u00c0-\u024f\u3400-\u9fff"
     return re.sub(rf"^[^{word}]+|[^{word})]+$", "", s).strip()
 
