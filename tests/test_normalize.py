@@ -86,6 +86,8 @@ def test_an_ambiguous_date_is_not_guessed_when_no_order_is_preferred():
         ("Invoice date 12/25/2018, due 01/02/2019", "MDY"),
         ("Total $12.00, paid $12.00 on 03/04/2018", "MDY"),
         ("Springfield, IL 62704 on 03/04/2018", "MDY"),
+        ("Date of birth 08/03/1981 ... 9190 Highfield Road, Springfield, IL 627", "MDY"),  # the card's edge cut the ZIP
+        ("12 High St, Leeds, LS1 4AP on 03/04/2018", "DMY"),
         ("RM 9.00 $5.29 on 03/04/2018", "DMY"),
         ("Total £12.00 on 03/04/2018", "DMY"),
         ("code HD03-04-06 CK 11-22-31 date 19-09-17", "DMY"),  # product codes do not vote

@@ -201,10 +201,11 @@ def infer_date_order(text: str, default: Prefer = "DMY") -> Prefer:
 
 
 # Where a document comes from, when no date settles the order: a UK postcode, pounds or
-# Malaysian ringgit say day first; a US "CA 90210" or "(555) 123-4567", or several
+# Malaysian ringgit say day first; a US "CA 90210" (", IL 627" where the card's edge cut
+# the ZIP) or "(555) 123-4567", or several
 # dollar amounts, say month first. (One "$" alone is too often an OCR slip.)
 _DMY_PLACE_RE = re.compile(r"£|GBP|\bRM ?\d|\bMYR\b|\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")
-_US_PLACE_RE = re.compile(r"US\$|\bUSD\b|\b[A-Z]{2} \d{5}(?:-\d{4})?\b|\(\d{3}\) ?\d{3}-\d{4}")
+_US_PLACE_RE = re.compile(r"US\$|\bUSD\b|\b[A-Z]{2} \d{5}(?:-\d{4})?\b|, [A-Z]{2} \d{3,5}\b|\(\d{3}\) ?\d{3}-\d{4}")
 
 
 def normalize_date(text: str, prefer: Prefer = "DMY") -> str | None:
