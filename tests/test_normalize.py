@@ -170,7 +170,7 @@ def test_text_without_an_amount_gives_none(text):
     ("伍佰元整", " ¥500.00", None),
 ])
 def test_a_figure_that_lost_its_first_digit_gets_it_back_from_the_capitals(capitals, figure, expected):
-    mended = mend_from_capitals(capitals, figure)
+    mended = mend_from_capitals(capitals + figure)
     assert (str(mended[0]) if mended else None) == expected
 
 

@@ -466,7 +466,6 @@ def _parse_date(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | 
     return iso, offset + s, offset + e
 
 
-_CAPITALS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖][\u3400-\u9fff]{3,}")  # 壹什零肆拾伍元起角揭分, misreads and all
 _WRITTEN_AS_RE = re.compile(r"[(（〈<]\s*[^\s()（）]{0,2}\s*写\s*[)）〉>]?")
 
 
@@ -480,12 +479,10 @@ def _parse_amount(text: str, offset: int, ctx: Context) -> tuple[str, int, int] 
     # "(大写)" and "(小写)" say how the amount is written; OCR makes "(4写)" of them
     rest = _WRITTEN_AS_RE.sub(lambda m: " " * len(m.group(0)), text[offset:])
     # the capitals may stand before the label: "(大写) 壹仟零肆拾伍元... (小写) ¥1,045.28"
-    capitals = _CAPITALS_RE.search(text)
-    after = max(offset, capitals.end()) if capitals else offset
-    mended = mend_from_capitals(capitals.group(0), text[after:]) if capitals else None
+    mended = mend_from_capitals(text, offset)
     if mended:  # the figure beside the capitals had lost its first digit to the "¥"
         value, s, e = mended
-        return format_amount(value), after + s, after + e
+        return format_amount(value), s, e
     amounts = [
         (s, e, v)
         for s, e, v in find_amounts(rest)
@@ -503,6 +500,11 @@ def _parse_amount(text: str, offset: int, ctx: Context) -> tuple[str, int, int] 
     with_cents = [a for a in amounts if re.search(r"[.,]\d{2}$", rest[a[0] : a[1]])]
     s, e, v = (with_cents or amounts)[-1] if len(amounts) <= 3 else (with_cents or amounts)[0]
     return format_amount(v), offset + s, offset + e
+
+
+def _has_cents(figure: str) -> bool:
+    """A figure printed with cents ("9.00", OCR's "64. 15"): what tills and totals print."""
+    return bool(re.search(r"[.,]\s?\d{2}$", figure))
 
 
 def _inside_date(text: str, s: int, e: int) -> bool:
@@ -1202,6 +1204,9 @@ def _check_birth_date(cands: list[Candidate], rows: list[Row]) -> list[Candidate
     return [Candidate("date_of_birth", born, c.raw, c.row, c.start, c.end, "pattern", 5, bonus=1.2)]
 
 
+_TIME_AFTER_RE = re.compile(r"[\s,]{1,3}\d{1,2}:\d{2}")  # "18/03/18 09:03": a till's time of sale
+
+
 def _date_by_position(field: str, rows: list[Row], ctx: Context, last: bool = False) -> list[Candidate]:
     """The first date on the document (an invoice is dated at its head), or the last (a
     certificate is dated where it is signed, below its body). A till stamps the sale with
@@ -1214,9 +1219,6 @@ def _date_by_position(field: str, rows: list[Row], ctx: Context, last: bool = Fa
         return found[-1:]
     timed = [c for c in found if _TIME_AFTER_RE.match(c.row.text, c.end)]
     return timed[:1] or found[:1]
-
-
-_TIME_AFTER_RE = re.compile(r"[\s,]{1,3}\d{1,2}:\d{2}")
 
 
 # ----------------------------------------------------------------------------- the reader
@@ -1267,7 +1269,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                 for c in candidates_from_label(hit, spec.kind, rows, labels, ctx):
                     if c.row.index > section_start:
                         c.priority -= 2
-                    if spec.kind == "amount" and not re.search(r"[.,]\s?\d{2}$", c.raw):
+                    if spec.kind == "amount" and not _has_cents(c.raw):
                         c.priority -= 1  # a whole number beside TOTAL is more often a count
                     cands.append(c)
         if name == "id_number":
@@ -1304,7 +1306,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             cands = _issuer_candidates(rows, cfg, labels)
         if spec.kind == "amount":  # "TOTAL 0.00" is a misread figure (or a void), never what is owed
             cands = [c for c in cands if c.value != "0.00"]
-        if name == "total_amount" and not any(re.search(r"[.,]\s?\d{2}$", c.raw) for c in cands):
+        if name == "total_amount" and not any(_has_cents(c.raw) for c in cands):
             # a bare "2" or "7" beside 合计 is an OCR'd fragment more often than a total
             extra = _largest_amount(rows, field_cfg.get("fallback_skip", []))
             for c in cands:
@@ -1404,7 +1406,7 @@ def _paid_less_change(total: Candidate, rows: list[Row], rule: dict[str, Any]) -
         for r in rows:
             if re.match(r"\W*(?:" + "|".join(map(re.escape, words)) + r")\b", r.text, re.I):
                 found = [v for s, e, v in find_amounts(r.text)  # a till prints cents: "50 200" is no sum
-                         if not _inside_date(r.text, s, e) and re.search(r"[.,]\s?\d{2}$", r.text[s:e])]
+                         if not _inside_date(r.text, s, e) and _has_cents(r.text[s:e])]
                 return (r, found[-1]) if found else None
         return None
 
@@ -1413,7 +1415,7 @@ def _paid_less_change(total: Candidate, rows: list[Row], rule: dict[str, Any]) -
         return total
     owed = paid[1] - change[1]
     value = Decimal(total.value)
-    beside_label = total.method == "label_right" and re.search(r"[.,]\s?\d{2}$", total.raw)
+    beside_label = total.method == "label_right" and _has_cents(total.raw)
     if abs(value - owed) <= Decimal(rule["within"]) or (beside_label and value <= paid[1]):
         return total
     row = change[0]

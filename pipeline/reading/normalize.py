@@ -281,27 +281,32 @@ def chinese_capital_amount(text: str) -> Decimal | None:
 
 
 # The first unit after a capital amount's first digit says how many digits the figure has
-# before its point; 什 is how OCR reads 仟.
-_LEADING_UNIT_DIGITS = {"拾": 2, "十": 2, "佰": 3, "百": 3, "仟": 4, "千": 4, "什": 4, "万": 5, "萬": 5,
-                        "元": 1, "圆": 1, "圓": 1}
+# before its point (仟: four); 什 is how OCR reads 仟.
+_LEADING_UNIT_DIGITS = {unit: len(str(value)) for unit, value in
+                        {**_CN_UNIT, "什": 1000, "万": 10_000, "萬": 10_000, "元": 1, "圆": 1, "圓": 1}.items()}
+_CAPITALS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖][\u3400-\u9fff]{3,}")  # 壹什零肆拾伍元起角揭分, misreads and all
 _FIGURE_RE = re.compile(r"(?<![\d])[,.]?\d[\d,]*\.\d{2}(?!\d)")
 
 
-def mend_from_capitals(capitals: str, after: str) -> tuple[Decimal, int, int] | None:
+def mend_from_capitals(text: str, figure_from: int = 0) -> tuple[Decimal, int, int] | None:
     """The figure of an amount whose first digit OCR lost, given its capitals beside it.
 
     Invoices print the amount twice: 壹仟零肆拾伍元贰角捌分 and ¥1,045.28. OCR joins "¥1"
     into one mark and reads ",045.28" (or "045.28"), while the capitals, however misread
     ("壹什零肆拾伍元起角揭分"), still show the first digit and how many follow it. A figure
-    one digit short of that, not starting with that digit, gets it back: (value, start, end)
-    of the figure in ``after`` (the text after the capitals); otherwise None.
+    (after the capitals, and at or after ``figure_from``) one digit short of that, not
+    starting with that digit, gets it back: (value, start, end) of the figure in ``text``;
+    otherwise None.
     """
-    lead = _CN_NUM.get(capitals[:1])
-    n = _LEADING_UNIT_DIGITS.get(capitals[1:2])
-    m = _FIGURE_RE.search(after)
+    capitals = _CAPITALS_RE.search(text)
+    if not capitals:
+        return None
+    lead = _CN_NUM.get(capitals[0][:1])
+    n = _LEADING_UNIT_DIGITS.get(capitals[0][1:2])
+    m = _FIGURE_RE.search(text, max(figure_from, capitals.end()))
     if not lead or n is None or not m:
         return None
-    if "万" in capitals[2:] and n < 5:
+    if "万" in capitals[0][2:] and n < 5:
         n += 4  # 壹拾贰万...: the first unit counts within the 万
     whole, cents = m.group(0).rsplit(".", 1)
     digits = re.sub(r"\D", "", whole)
