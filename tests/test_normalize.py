@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline.reading.normalize import (
+    misread_year_dates,
     account_check,
     chinese_capital_amount,
     detect_currency,
@@ -154,6 +155,18 @@ def test_names_keep_their_printed_form_without_stray_marks(text, expected):
 def test_a_date_decades_ahead_is_a_misread_year_not_a_date():
     assert normalize_date("22/03/2078") is None
     assert normalize_date("22/03/2031") == "2031-03-22"  # an expiry a few years on is a date
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("13 Mar 2098 18:25", [(0, 11)]),
+    ("Date: 22/03/2078", [(6, 16)]),
+    ("Mar 5, 2099", [(0, 11)]),
+    ("20/03/2018", []),  # a date
+    ("HD03-04-2066", []),  # a product code, not a date
+    ("Tel 03-4296 0133", []),
+])
+def test_a_date_shaped_span_with_a_year_no_paper_carries_is_found_for_a_second_look(text, spans):
+    assert misread_year_dates(text) == spans
 
 
 @pytest.mark.parametrize("text", ["", "no amount", "元整"])

@@ -93,3 +93,54 @@ def test_a_name_read_surely_is_not_read_again():
              Word("Hannah", (0.33, 0.40, 0.45, 0.58), 0.96, 0, 1), Word("Carter", (0.46, 0.40, 0.57, 0.58), 0.93, 0, 1)]
     page = PageText(1, "ocr", words, 1000, 200, lang="eng")
     assert reread_value_zones(page, name_line()).words == words
+
+
+def line_image(label: str, value: str, size: int = 30) -> np.ndarray:
+    img = Image.new("L", (1000, 200), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(DEJAVU, size)
+    if label:
+        draw.text((40, 80), label, fill=0, font=font)
+    draw.text((400, 80), value, fill=0, font=font)
+    return np.asarray(img)
+
+
+def test_a_total_read_as_letters_ocr_was_unsure_of_is_read_again_word_by_word():
+    """SROIE 011: "TOTAL 15.00" in dot-matrix print came out "TOTAL isS.vU0", which parses as 0.00."""
+    words = [Word("TOTAL", (0.04, 0.40, 0.15, 0.58), 0.95, 0, 1), Word("isS.vU0", (0.40, 0.40, 0.49, 0.58), 0.06, 0, 1)]
+    page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), line_image("TOTAL", "15.00"))
+    assert page.text == "TOTAL 15.00"
+    assert {f.name: f.value for f in extract_fields("medical_invoice", [page])}["total_amount"] == "15.00"
+
+
+def test_a_value_read_surely_is_not_read_again_even_when_it_has_letters():
+    words = [Word("TOTAL", (0.04, 0.40, 0.15, 0.58), 0.95, 0, 1), Word("RM15.00", (0.40, 0.40, 0.52, 0.58), 0.90, 0, 1)]
+    page = PageText(1, "ocr", words, 1000, 200, lang="eng")
+    assert reread_value_zones(page, line_image("TOTAL", "15.00")).words == words
+
+
+def test_a_date_with_a_year_no_paper_carries_is_read_again_without_a_label():
+    """SROIE 044: a till prints "18 Mar 2018 18:25" alone on its line; OCR gave 2098."""
+    words = [Word("18", (0.40, 0.40, 0.44, 0.58), 0.84, 0, 1), Word("Mar", (0.45, 0.40, 0.51, 0.58), 0.90, 0, 1),
+             Word("2098", (0.52, 0.40, 0.60, 0.58), 0.72, 0, 1)]
+    page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), line_image("", "18 Mar 2018"))
+    assert page.text == "18 Mar 2018"
+    assert {f.name: f.value for f in extract_fields("medical_invoice", [page])}["issue_date"] == "2018-03-18"
+
+
+def test_readings_that_do_not_agree_leave_the_misread_year_as_it_was():
+    """Nothing there to read: no value gets the votes to replace the first reading, which stays for a person to see."""
+    words = [Word("18", (0.40, 0.40, 0.44, 0.58), 0.84, 0, 1), Word("Mar", (0.45, 0.40, 0.51, 0.58), 0.90, 0, 1),
+             Word("2098", (0.52, 0.40, 0.60, 0.58), 0.72, 0, 1)]
+    page = PageText(1, "ocr", words, 1000, 200, lang="eng")
+    assert reread_value_zones(page, line_image("", "")).words == words
+
+
+def test_a_date_alone_on_its_line_read_again_keeps_its_place_in_the_page():
+    img = Image.fromarray(line_image("", "18 Mar 2018"))
+    ImageDraw.Draw(img).text((400, 150), "Thank you", fill=0, font=ImageFont.truetype(DEJAVU, 30))
+    words = [Word("Receipt", (0.40, 0.05, 0.55, 0.2), 0.95, 0, 1),
+             Word("18", (0.40, 0.40, 0.44, 0.58), 0.84, 1, 1), Word("Mar", (0.45, 0.40, 0.51, 0.58), 0.90, 1, 1),
+             Word("2098", (0.52, 0.40, 0.60, 0.58), 0.72, 1, 1), Word("Thanks", (0.40, 0.75, 0.55, 0.9), 0.95, 2, 1)]
+    page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), np.asarray(img))
+    assert [w.text for w in page.words] == ["Receipt", "18", "Mar", "2018", "Thanks"]

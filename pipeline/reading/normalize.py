@@ -175,6 +175,20 @@ def find_dates(text: str, prefer: Prefer = "DMY") -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
+def misread_year_dates(text: str) -> list[tuple[int, int]]:
+    """Spans shaped like a date whose four-digit year no claim paper carries ("13 Mar 2098").
+
+    OCR misread a digit of the year: worth reading again, never worth guessing.
+    """
+    spans = []
+    for pattern, year_group in ((_NUMERIC, 4), (_D_MON_Y, 3), (_MON_D_Y, 3)):
+        for m in pattern.finditer(text):
+            y = m[year_group].replace(" ", "")
+            if len(y) == 4 and y.isdigit() and not 1900 <= int(y) <= date.today().year + LATEST_YEAR_AHEAD:
+                spans.append((m.start(), m.end()))
+    return sorted(set(spans))
+
+
 def infer_date_order(text: str, default: Prefer = "DMY") -> Prefer:
     """Whether a document writes day or month first, from the dates that settle it.
 

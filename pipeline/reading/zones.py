@@ -11,6 +11,10 @@ with their own confidences.
 A name one of whose words OCR could hardly make out ("Hannah alee": specks beside the
 surname threw tesseract's line finder) is read again the same way, and kept only when
 the new reading is surer of every word.
+Words that were read, but read wrong, are looked at again on their own: a value OCR
+made letters of and was unsure of ("TOTAL isS.vU0" for 15.00), and a date whose year no
+paper carries ("13 Mar 2098"). Their box is read at several sizes and a value replaces
+the first reading only when most of those readings agree on it.
 Only fields no label on the page gave a value for are looked at again, two at most per
 page: the second look costs tesseract time, and the reading must keep pace with bare
 tesseract (``benchmarks/ocr_speed.py``).
@@ -25,9 +29,9 @@ import cv2
 import numpy as np
 
 from pipeline.reading.cleanup import deskew, estimate_skew, percentile
-from pipeline.reading.extract import (PARSERS, Context, LabelHit, Row, candidates_from_label, field_specs,
+from pipeline.reading.extract import (PARSERS, Candidate, Context, LabelHit, Row, candidates_from_label, field_specs,
                                       find_labels, page_rows)
-from pipeline.reading.normalize import infer_date_order
+from pipeline.reading.normalize import infer_date_order, misread_year_dates
 from pipeline.reading.ocr import run_tesseract
 from pipeline.reading.types import PageText, Word
 
@@ -42,10 +46,19 @@ MAX_ZONES = 2  # per page: a page of unreadable labels is not worth a dozen more
 WEAK_NAME_FIELDS = frozenset({"name"})
 WEAK_VALUE_WORD = 0.2  # OCR confidence under which a word of a name was not made out at all
 SURE_WORD = 0.8
+# Words read again on their own: with this much paper around them (word heights), at
+# these word heights (pixels), each way; MIN_AGREEING readings must agree
+WORD_PADS = (0.4, 0.8)
+WORD_TEXT_HEIGHTS = (20, 28, 36, 48)
+MIN_AGREEING = 2
+STACK_GAP = 40  # pixels of paper between the stacked copies
+# an amount read again counts only as a whole figure with cents: "iS.v0" parses, as 0.00
+_FIGURE_RE = re.compile(r"^[^\w]*\d[\d,]*[.,]\d\d[^\w]*$")
+DOUBTFUL = 0.3  # OCR confidence under which a value with letters in it was guessed, not read
 
 
 def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
-    """``page`` with the values of date and amount labels read again where the first reading had none."""
+    """``page`` with the values of date and amount labels read again where the first reading had none (or garbled)."""
     if page.source != "ocr" or not page.words:
         return page
     t0 = time.perf_counter()
@@ -55,7 +68,10 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
     ctx = Context(date_order=infer_date_order(page.text))
     words = list(page.words)
     wanting = [h for h in labels if specs[h.field].kind in ZONE_KINDS]
-    lost = [h for h in wanting if not candidates_from_label(h, specs[h.field].kind, rows, labels, ctx)]
+    read_first = {id(h): candidates_from_label(h, specs[h.field].kind, rows, labels, ctx) for h in wanting}
+    lost = [h for h in wanting if not [c for c in read_first[id(h)] if not _guessed_words(c)]]
+    # a value OCR read as letters it was unsure of ("TOTAL isS.vU0") is read again word by word
+    guessed = {id(h): ws for h in lost for c in read_first[id(h)] if (ws := _guessed_words(c))}
     # a field some other label of it already gives ("Total" read, "Total (RM)" not) needs no second look
     done: set[str] = {h.field for h in wanting} - {h.field for h in lost}
     # a name with a word OCR could not make out ("Hannah alee" for Hannah Carter: specks beside
@@ -70,23 +86,98 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
         kind = specs[hit.field].kind
         if tried >= MAX_ZONES or (hit.field in done and id(hit) not in weak):
             continue
+        # the label's script is the value's: "Date:" is followed by 22/12/2017, 开票日期 by 2024年8月15日
+        # (and English loads in a fraction of the time Chinese takes)
+        lang = "chi_sim" if re.search(r"[\u3400-\u9fff]", hit.phrase) else "eng"
+        if id(hit) in guessed:
+            tried += 1
+            again = _read_words_again(clean, guessed[id(hit)], lang, kind, ctx)
+            if again:
+                done.add(hit.field)
+                words = _splice(words, hit.row, *again)
+            continue
         on_row = [h for h in labels if h.row is hit.row and h is not hit]
         zone = _zone(hit, on_row, page)
         if zone is None:
             continue
         tried += 1
         middle = ((hit.row.top + hit.row.bottom) / 2 - zone[1]) / (zone[3] - zone[1])  # the label's line, in the strip
-        # the label's script is the value's: "Date:" is followed by 22/12/2017, 开票日期 by 2024年8月15日
-        # (and English loads in a fraction of the time Chinese takes)
-        lang = "chi_sim" if re.search(r"[\u3400-\u9fff]", hit.phrase) else "eng"
-        found = _value_line(_read_zone(clean, zone, lang), middle,
-                            lambda text: PARSERS[kind](text, 0, ctx) is not None)
+        found = _value_line(_read_zone(clean, zone, lang), middle, lambda text: PARSERS[kind](text, 0, ctx) is not None)
         if not found or (id(hit) in weak and min(w.confidence for w in found) <= weak[id(hit)]):
             continue  # nothing read, or (a weak name) no surer reading of the whole value: keep the first
         done.add(hit.field)
         words = _splice(words, hit.row, zone, found)
+    # a date whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, is read again on its own
+    for row in rows:
+        for start, end in misread_year_dates(row.text):
+            first = [row.words[i] for i in row.words_in(start, end)]
+            if tried >= MAX_ZONES or not all(w in words for w in first):
+                continue  # out of second looks, or already read again as a label's value
+            tried += 1
+            again = _read_words_again(clean, first, "eng", "date", ctx)
+            if again:
+                words = _splice(words, row, *again)
     timings = {**page.timings, "zones": page.timings.get("zones", 0.0) + time.perf_counter() - t0}
     return replace(page, words=words, timings=timings)
+
+
+def _guessed_words(cand: Candidate) -> list[Word]:
+    """The words of ``cand`` with letters OCR hardly saw (a total read "isS.vU0" parses as 0.00); none if it was read."""
+    words = [cand.row.words[i] for i in cand.row.words_in(cand.start, cand.end)]
+    return words if any(any(ch.isalpha() for ch in w.text) and w.confidence < DOUBTFUL for w in words) else []
+
+
+def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, kind: str,
+                      ctx: Context) -> tuple[tuple[float, float, float, float], list[Word]] | None:
+    """(zone, words) of the value most readings of ``first``'s box at other sizes agree on; None if they do not.
+
+    A single second reading of a few words is as likely to slip as the first one was
+    (2018 read as 2015 at one size, as 2018 at three): the box is cut out with a little
+    and with more paper around it, at each of ``WORD_TEXT_HEIGHTS``, and only a value
+    that at least ``MIN_AGREEING`` of these readings give, and more of them than any
+    other value, replaces the first reading. The copies are stacked on one image and
+    read in one tesseract call: starting tesseract costs more than reading a few words.
+    """
+    h, w = clean.shape[:2]
+    x0, y0 = min(wd.box[0] for wd in first) * w, min(wd.box[1] for wd in first) * h
+    x1, y1 = max(wd.box[2] for wd in first) * w, max(wd.box[3] for wd in first) * h
+    word_h = max(1.0, y1 - y0)
+    paper = int(percentile(clean, 90))
+    copies = []  # (zone in page fractions, scale, copy)
+    for pad in WORD_PADS:
+        zx0, zy0 = int(max(0, x0 - pad * word_h)), int(max(0, y0 - pad * word_h))
+        zx1, zy1 = int(min(w, x1 + pad * word_h)), int(min(h, y1 + pad * word_h))
+        for height in WORD_TEXT_HEIGHTS:
+            f = height / word_h
+            copy = cv2.resize(clean[zy0:zy1, zx0:zx1], None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
+            copies.append(((zx0 / w, zy0 / h, zx1 / w, zy1 / h), f, copy))
+    width = max(c.shape[1] for _, _, c in copies) + 2 * STACK_GAP
+    sheet = [np.full((STACK_GAP, width), paper, np.uint8)]
+    tops = []
+    for _, _, copy in copies:
+        band = np.full((copy.shape[0] + STACK_GAP, width), paper, np.uint8)
+        band[: copy.shape[0], STACK_GAP: STACK_GAP + copy.shape[1]] = copy
+        tops.append(sum(part.shape[0] for part in sheet))
+        sheet.append(band)
+    stacked = np.vstack(sheet)
+    read = run_tesseract(stacked, lang, config=BLOCK_CONFIG).words
+    votes: dict[str, list[tuple[tuple[float, float, float, float], list[Word]]]] = {}
+    for (zone, f, copy), top in zip(copies, tops):
+        # the words of this copy's middle: the first words' band, not a neighbouring line's edge
+        lo, hi = top + (y0 - zone[1] * h) * f, top + (y1 - zone[1] * h) * f
+        zw, zh = copy.shape[1], copy.shape[0]
+        found = [Word(wd.text, ((wd.box[0] * width - STACK_GAP) / zw, 0.0, (wd.box[2] * width - STACK_GAP) / zw, 1.0),
+                      wd.confidence, 0, 0, wd.weakest)
+                 for wd in sorted(read, key=lambda wd: wd.box[0])
+                 if lo <= (wd.box[1] + wd.box[3]) / 2 * stacked.shape[0] <= hi]
+        text = " ".join(wd.text for wd in found)
+        got = PARSERS[kind](text, 0, ctx) if found else None
+        if got and (kind != "amount" or _FIGURE_RE.search(text[got[1]: got[2]])):
+            votes.setdefault(got[0], []).append((zone, found))
+    ranked = sorted(votes.values(), key=len, reverse=True)
+    if not ranked or len(ranked[0]) < MIN_AGREEING or (len(ranked) > 1 and len(ranked[1]) == len(ranked[0])):
+        return None
+    return ranked[0][0]
 
 
 def _value_words(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx: Context) -> list[Word]:
@@ -164,11 +255,14 @@ def _splice(words: list[Word], row: Row, zone: tuple[float, float, float, float]
     replaced = [w for w in row.words if x0 <= (w.box[0] + w.box[2]) / 2 <= x1]
     kept = [w for w in words if w not in replaced]
     label_words = [w for w in row.words if w not in replaced]
-    line, block = label_words[-1].line, label_words[-1].block
+    line, block = (label_words or replaced)[-1].line, (label_words or replaced)[-1].block  # a date alone on its line
     span = x1 - x0
     added = [Word(w.text, (x0 + w.box[0] * span, top, x0 + w.box[2] * span, bottom), w.confidence, line, block, w.weakest)
              for w in sorted(found, key=lambda w: w.box[0])]
     # right after the label's line's last word left of the zone, so the page's text reads in order
     left = [w for w in label_words if (w.box[0] + w.box[2]) / 2 < x0]
-    at = max((i for i, w in enumerate(kept) if w in left), default=len(kept) - 1) + 1
+    if left:
+        at = max(i for i, w in enumerate(kept) if w in left) + 1
+    else:  # the whole line was read again: where its first reading stood
+        at = len([w for w in words[: min((words.index(w) for w in replaced), default=len(words))] if w not in replaced])
     return kept[:at] + added + kept[at:]
