@@ -717,3 +717,22 @@ def test_the_extracted_diagnosis_keeps_what_was_read_and_is_less_sure_when_it_wa
     assert mended.value == read.value == "Community-acquired pneumonia"
     assert mended.raw == "Comminnty-acquired pneumonia"
     assert mended.confidence < read.confidence
+
+
+def test_a_label_whose_words_ocr_joined_with_a_colon_is_still_a_label():
+    page = page_of([(0.1, 0.20, "Account:holder"), (0.1, 0.24, "Noah White"), (0.1, 0.30, "Bank"), (0.1, 0.34, "NatWest")])
+    assert fields("bank_details", page)["name"] == "Noah White"
+
+
+def test_a_colon_between_label_and_value_still_ends_the_label():
+    page = page_of([(0.1, 0.20, "Name:Noah White")])
+    assert fields("bank_details", page)["name"] == "Noah White"
+
+
+def test_an_invoice_date_after_today_is_a_misread_year_and_left_out():
+    from datetime import date, timedelta
+
+    ahead = date.today() + timedelta(days=400)
+    page = page_of([(0.1, 0.1, "Mercy Regional Medical Center"),
+                    (0.1, 0.2, f"Invoice date: {ahead:%d/%m/%Y}"), (0.1, 0.3, "Date of birth: 18/04/2003")])
+    assert "issue_date" not in fields("medical_invoice", page)  # nor is the birth date taken in its place

@@ -58,6 +58,7 @@ from pipeline.reading.normalize import (
         ("13/03/20 15:30", "DMY", "2020-03-13"),  # a two-digit year before a time stays two digits
         ("Date: -04/05/2024", "DMY", "2024-05-04"),  # a speck read as a dash before the date
         ("2°March 2024", "DMY", "2024-03-02"),  # a speck read as a degree sign between day and month
+        ("19'February 2025", "DMY", "2025-02-19"),  # ...or as an apostrophe
         ("2024年08月3] 日", "DMY", "2024-08-31"),  # a one read as a bracket where only a number goes
         ("日期: 2023年12月1j日", "DMY", "2023-12-11"),
     ],
@@ -201,7 +202,8 @@ def test_amounts_are_located_in_their_text():
     "text, code",
     [("¥1,200", "CNY"), ("1200元", "CNY"), ("人民币", "CNY"), ("RMB 5", "CNY"), ("$5", "USD"), ("US$5", "USD"),
      ("USD 5", "USD"), ("HK$5", "HKD"), ("RM 9.00", "MYR"), ("€5", "EUR"), ("£5", "GBP"), ("GBP 5", "GBP"),
-     ("12.00", None), ("FORM", None)],
+     ("12.00", None), ("FORM", None),
+     ("Unit price Amount §", "USD"), ("§1,296.00", "USD"), ("under § 3 of the Act", None)],  # OCR's "§" for "$"
 )
 def test_currency_marks_become_iso_codes(text, code):
     assert detect_currency(text) == code

@@ -266,8 +266,9 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
     words, where = [], []
     for i, r in enumerate(rows):
         for m in _TOKEN_RE.finditer(r.text):
-            if m.group(0) in _STRAY_QUOTES:
-                continue  # a speck read as a quote inside a label: 'Date of" birth' is "date of birth"
+            if m.group(0) in _STRAY_QUOTES or (m.group(0) in ":;" and 0 < m.start() and m.end() < len(r.text)
+                                               and r.text[m.start() - 1].isalpha() and r.text[m.end()].isalpha()):
+                continue  # a speck read as a quote inside a label: 'Date of" birth' is "date of birth" (so is "Account:holder")
             words.append(m.group(0))
             where.append((i, m.start(), m.end()))
         words.append("\n")  # a label never runs across lines
@@ -1272,6 +1273,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                     if spec.kind == "amount" and not _has_cents(c.raw):
                         c.priority -= 1  # a whole number beside TOTAL is more often a count
                     cands.append(c)
+        if field_cfg.get("past_only"):
+            cands = _not_ahead(cands)
         if name == "id_number":
             for c in cands:
                 c.bonus = 1.3 if valid_cn_id(c.value) else (0.6 if re.fullmatch(r"\d{17}[\dX]", c.value) else 1.0)
@@ -1319,12 +1322,13 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         if not cands and name == "date_of_birth" and doc_type in NAME_BY_SHAPE:
             cands = _birth_date_on_a_card(rows, ctx)
         if not cands and name == "issue_date":
+            # a date another label claims (a birth, an admission) is not the document's own
+            dated = {h.row.index for h in labels if h.field != name and specs[h.field].kind == "date"}
+            undated = [r for r in rows if r.index not in dated]
             if doc_type in field_cfg.get("dated_at_the_end", []):  # on the last page, by the signature
-                dated = {h.row.index for h in labels if h.field != name and specs[h.field].kind == "date"}
-                last_page = [r for r in rows if r.page_no == rows[-1].page_no and r.index not in dated]
-                cands = _date_by_position(name, last_page, ctx, last=True)
+                cands = _date_by_position(name, [r for r in undated if r.page_no == rows[-1].page_no], ctx, last=True)
             else:
-                cands = _date_by_position(name, rows, ctx)
+                cands = _date_by_position(name, undated, ctx)
         if not cands and name == "currency" and rows:  # no mark printed: where the document is from
             code = currency_from_place("\n".join(r.text for r in rows)) or {"zh": "CNY"}.get(lang_hint or "")
             if code:
@@ -1335,6 +1339,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             for c in cands:
                 c.value = clean_issuer(c.value, cfg)
             cands = [c for c in cands if len(c.value) >= 2]
+        if field_cfg.get("past_only"):
+            cands = _not_ahead(cands)
         if not cands:
             continue
         later_is_better = name == "total_amount"  # a receipt's last total is what was paid
@@ -1348,6 +1354,12 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             best = _paid_less_change(best, rows, field_cfg["paid_less_change"])
         found.append(best.to_field())
     return found
+
+
+def _not_ahead(cands: list[Candidate]) -> list[Candidate]:
+    """The dates not after today: a receipt dated 2035 was dated 2025 and misread (an expiry may lie ahead, these may not)."""
+    today = date.today().isoformat()
+    return [c for c in cands if c.value <= today]
 
 
 def _cash_rounded(total: Candidate, rows: list[Row], rule: dict[str, Any]) -> Candidate:

@@ -46,7 +46,7 @@ _CN = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})[ \t]*年[ \
 # a two-digit year before a time, "13/03/20 15:30", stays two)
 _NUMERIC = re.compile(r"(?<![A-Za-z\d./])(?<![A-Za-z\d]-)(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|(?:19|20) [\dBOSl]{2}(?![\w:])|\d{2})"
                       r"(?!\d|[.\-/]\d)")
-_D_MON_Y = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?[ \t\-/.,°]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.,]*(\d{4}|\d{2})(?!\d)", re.I)
+_D_MON_Y = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?[ \t\-/.,°'’‘]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.,]*(\d{4}|\d{2})(?!\d)", re.I)
 _MON_D_Y = re.compile(r"(?<![a-z])(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?:st|nd|rd|th)?[ \t,\-/.]+(\d{4}|\d{2})(?!\d)", re.I)
 _Y_MON_D = re.compile(r"(?<!\d)(\d{4})[ \t\-/.]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?!\d)", re.I)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -446,6 +446,9 @@ _CURRENCIES: tuple[tuple[str, str], ...] = (
     (r"€|EUR|euros?", "EUR"),
     (r"£|GBP", "GBP"),
     (r"\$", "USD"),
+    # OCR reads "$" as "§": after an amount heading ("Amount §") or before a figure with cents
+    # ("§12.00"); a section sign in a clause ("§ 3") is neither
+    (r"(?i:amount|price|total|paid|due)\s*\(?§|§ ?\d[\d,]*\.\d\d\b", "USD"),
 )
 
 
