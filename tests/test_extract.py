@@ -736,3 +736,11 @@ def test_an_invoice_date_after_today_is_a_misread_year_and_left_out():
     page = page_of([(0.1, 0.1, "Mercy Regional Medical Center"),
                     (0.1, 0.2, f"Invoice date: {ahead:%d/%m/%Y}"), (0.1, 0.3, "Date of birth: 18/04/2003")])
     assert "issue_date" not in fields("medical_invoice", page)  # nor is the birth date taken in its place
+
+
+def test_a_logo_read_as_a_little_word_is_not_part_of_the_letterhead_name():
+    page = page_of([(0.1, 0.05, "RY St Mary's Hospital Columbus"), (0.1, 0.09, "127 High Street, Columbus"),
+                    (0.1, 0.2, "Itemised Bill")])
+    logo = replace(page.words[0], confidence=0.26)
+    assert fields("itemised_bill", replace(page, words=[logo, *page.words[1:]]))["issuer"] == "St Mary's Hospital Columbus"
+    assert fields("itemised_bill", page)["issuer"] == "RY St Mary's Hospital Columbus"  # read surely, it is part of the name

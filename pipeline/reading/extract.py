@@ -1157,12 +1157,23 @@ def _issuer_candidates(rows: list[Row], cfg: dict[str, Any], labels: list[LabelH
         row = _merge_rows(top_rows[rank - 1], row)
     elif text.endswith("&") and rank + 1 < len(top_rows):  # "HOME MASTER HARDWARE &"
         row = _merge_rows(row, top_rows[rank + 1])
-    head = _before_address(row.text)
+    start = _after_logo_mark(row)
+    head = _before_address(row.text[start:])
     value = _clean_org_name(head)
-    cand = Candidate("issuer", value, head, row, 0, len(head), "position", 0, bonus=max(0.3, min(1.0, score)))
+    cand = Candidate("issuer", value, head, row, start, start + len(head), "position", 0, bonus=max(0.3, min(1.0, score)))
     return [cand]
 
 
+def _after_logo_mark(row: Row) -> int:
+    """Where a letterhead's name begins after the logo OCR read as a little word ("RY St Mary's Hospital", RY 0.26)."""
+    i = 0
+    while (i + 1 < len(row.words) and row.words[i].confidence < LOGO_MARK and len(row.words[i].text) <= 3
+           and row.words[i + 1].text[:1].isupper() and not row.words[i + 1].text.isupper()):  # TED HENG is a name
+        i += 1
+    return row.spans[i][0] if i else 0
+
+
+LOGO_MARK = 0.4  # OCR confidence under which a little word before a letterhead's name is its logo
 _ADDRESS_LABEL_RE = re.compile(r"地址|电话|传真|\b(?:address|tel|fax)\b", re.I)
 
 
