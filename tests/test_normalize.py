@@ -117,6 +117,7 @@ def test_the_date_order_of_a_document_is_inferred_from_dates_that_settle_it(text
         ("人民币 1,200.00元", "1200.00"),
         ("TOTAL: 64. 15", "64.15"),  # OCR split the decimal
         ("Total due USD 1, 437.00", "1437.00"),  # OCR split the thousands
+        ("金额合计 1;045.28", "1045.28"),  # OCR read the thousands comma as a semicolon
         ("9.OO", "9.00"),  # OCR read zeros as O
         ("CASH §.30", "5.30"),  # OCR read a receipt's 5 as §
         ("§ 12.00", "12.00"),  # a section sign apart from the figure is not a digit

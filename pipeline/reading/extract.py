@@ -34,6 +34,7 @@ from spacy.util import filter_spans
 
 from pipeline.edits import edit_distance
 from pipeline.reading.diagnoses import known_diagnosis
+from pipeline.reading.given_names import known_given_name
 from pipeline.reading.normalize import (
     account_check,
     chinese_capital_amount,
@@ -64,6 +65,7 @@ TRUST = {
 NAME_GAP = 2.5  # line heights: a gap this wide inside a "name" ends it (the rest is the next column, or specks)
 COLON_APART = 0.6  # line heights between a word and a colon read on its own beyond which the colon is no label's
 SPECK_WORD = 0.3  # OCR confidence under which a short lower-case "word" in a gap is specks
+SURE_NAME_WORD = 0.93  # OCR confidence from which a first name is taken as read, listed or not
 WEAK_WORD = 0.6  # OCR confidence under which a little word beside a label or a name may be specks read as letters
 AVOID = "_avoid"  # pseudo-field of phrases that must not count as labels ("SUB TOTAL")
 
@@ -1346,6 +1348,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                 cands = [Candidate(name, code, "", rows[0], 0, 0, "position", 0, bonus=0.8)]
         if name == "name":
             cands = _tidy_names(cands, [w.lower() for ws in field_cfg.get("not_values", {}).values() for w in ws])
+            for c in cands:
+                _mend_given_name(c)
         if name == "issuer":
             for c in cands:
                 c.value = clean_issuer(c.value, cfg)
@@ -1365,6 +1369,18 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             best = _paid_less_change(best, rows, field_cfg["paid_less_change"])
         found.append(best.to_field())
     return found
+
+
+def _mend_given_name(cand: Candidate) -> None:
+    """"Heriry Wood" is Henry Wood: a first name OCR was not sure of, one slip from a common one (see given_names)."""
+    parts = cand.value.split(" ")
+    if len(parts) < 2:
+        return
+    read = [cand.row.words[i] for i in cand.row.words_in(cand.start, cand.end)]
+    first = next((w for w in read if parts[0] in w.text), None)
+    known = known_given_name(parts[0]) if first is not None and first.confidence < SURE_NAME_WORD else None
+    if known:
+        cand.value, cand.bonus = " ".join([known, *parts[1:]]), min(cand.bonus, 0.85)
 
 
 def _not_ahead(cands: list[Candidate]) -> list[Candidate]:

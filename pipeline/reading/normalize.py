@@ -366,8 +366,13 @@ def _parse_number(s: str) -> Decimal | None:
 
 
 def _ocr_digits(text: str) -> str:
-    """Letters OCR reads for digits inside a figure put back (9.OO for 9.00, §.30 for 5.30); same length."""
+    """Letters OCR reads for digits inside a figure put back (9.OO for 9.00, §.30 for 5.30), and a
+    thousands comma read as a semicolon (1;045.28); same length."""
+    text = _OCR_THOUSANDS_RE.sub(",", text)
     return _OCR_FIVE_RE.sub("5", _OCR_ZERO_RE.sub(lambda m: "0" * len(m.group(0)), text))
+
+
+_OCR_THOUSANDS_RE = re.compile(r"(?<=\d);(?=\d{3}[.,]\d{2}(?!\d))")
 
 
 def normalize_amount(text: str) -> Decimal | None:

@@ -1,0 +1,89 @@
+"""A first name OCR slipped on, given back from the names people are commonly given.
+
+OCR reads letters of like shape for each other: "Heriry" for Henry ("ri" for "n"),
+"Atice" for Alice. A reviewer must see the person's name, and the checklist compares
+names across a claim's documents. ``config/fields/given_names.yaml`` lists common
+given names and the slips OCR makes; a reading that is no listed name but one slip (or,
+for long names, two) from exactly one of them takes that name. The distance counts only
+OCR's slips as cheap, so a rarer real name one ordinary letter from a common one
+("Jaxon", "Jason") stays as read.
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.checklist.yamlfile import load_yaml_model
+
+GIVEN_NAMES_PATH = Path(__file__).resolve().parents[2] / "config" / "fields" / "given_names.yaml"
+
+
+class MaxCost(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    short: Annotated[float, Field(ge=0)]
+    long: Annotated[float, Field(ge=0)]
+
+
+class GivenNames(BaseModel):
+    """``given_names.yaml``: the names, OCR's slips and how near a reading must come."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: int = 1
+    slip: Annotated[float, Field(gt=0, le=1)]
+    max_cost: MaxCost
+    short_length: Annotated[int, Field(ge=1)]
+    margin: Annotated[float, Field(ge=0)]
+    slips: tuple[tuple[str, str], ...]
+    names: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def load_given_names(path: str = str(GIVEN_NAMES_PATH)) -> GivenNames:
+    """The list, or ``ChecklistConfigError`` naming the file, line and fault."""
+    given, _ = load_yaml_model(Path(path), GivenNames)
+    return given
+
+
+def ocr_distance(read: str, name: str, slips: tuple[tuple[str, str], ...], slip_cost: float) -> float:
+    """Edits from ``read`` to ``name`` (both lower case): OCR's slips cost ``slip_cost``, any other edit 1."""
+    pairs = {(a, b) for a, b in slips} | {(b, a) for a, b in slips}
+    n, m = len(read), len(name)
+    d = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == 0 or j == 0:
+                d[i][j] = float(i + j)
+                continue
+            best = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                       d[i - 1][j - 1] + (0.0 if read[i - 1] == name[j - 1] else 1.0))
+            for a, b in pairs:  # a run of letters read for another ("ri" for "n", "t" for "l")
+                if i >= len(a) and j >= len(b) and read[i - len(a):i] == a and name[j - len(b):j] == b:
+                    best = min(best, d[i - len(a)][j - len(b)] + slip_cost)
+            d[i][j] = best
+    return d[n][m]
+
+
+def known_given_name(read: str, given: GivenNames | None = None) -> str | None:
+    """The listed name ``read`` is an OCR slip of, in ``read``'s case; None when it is a name or near none."""
+    given = given or load_given_names()
+    listed = {n.lower(): n for n in given.names}
+    # a speck over a letter ("Natalié") is a slip too; a real accent is read surely, and the caller keeps it
+    low = unicodedata.normalize("NFKD", read.lower()).encode("ascii", "ignore").decode()
+    accent = given.slip if low != read.lower() else 0.0
+    if not low.isalpha() or len(low) < 3 or low == read.lower() and low in listed:
+        return None
+    scored = sorted((accent + ocr_distance(low, key, given.slips, given.slip), key) for key in listed
+                    if abs(len(key) - len(low)) <= 2)
+    if not scored:
+        return None
+    cost, key = scored[0]
+    limit = given.max_cost.short if len(key) <= given.short_length else given.max_cost.long
+    runner_up = scored[1][0] if len(scored) > 1 else float("inf")
+    if cost > limit or runner_up - cost < given.margin:
+        return None
+    name = listed[key]
+    return name.upper() if read.isupper() else name
