@@ -144,3 +144,11 @@ def test_a_date_alone_on_its_line_read_again_keeps_its_place_in_the_page():
              Word("2098", (0.52, 0.40, 0.60, 0.58), 0.72, 1, 1), Word("Thanks", (0.40, 0.75, 0.55, 0.9), 0.95, 2, 1)]
     page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), np.asarray(img))
     assert [w.text for w in page.words] == ["Receipt", "18", "Mar", "2018", "Thanks"]
+
+
+def test_an_amount_whose_currency_mark_and_first_digit_became_one_unsure_mark_is_read_again():
+    """An invoice's "¥13761.93" came out "双 3761.93" (双 at 0.00): the first digit went into the mark."""
+    words = [Word("TOTAL", (0.04, 0.40, 0.15, 0.58), 0.95, 0, 1), Word("S", (0.40, 0.40, 0.425, 0.58), 0.02, 0, 1),
+             Word("3761.93", (0.425, 0.40, 0.56, 0.58), 0.55, 0, 1)]
+    page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), line_image("TOTAL", "$13761.93"))
+    assert {f.name: f.value for f in extract_fields("medical_invoice", [page])}["total_amount"] == "13761.93"

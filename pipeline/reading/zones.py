@@ -122,8 +122,14 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
 
 
 def _guessed_words(cand: Candidate) -> list[Word]:
-    """The words of ``cand`` with letters OCR hardly saw (a total read "isS.vU0" parses as 0.00); none if it was read."""
-    words = [cand.row.words[i] for i in cand.row.words_in(cand.start, cand.end)]
+    """The words of ``cand`` with letters OCR hardly saw, none if it was read: a total read "isS.vU0"
+    (which parses as 0.00), or one whose "¥1" became a mark OCR hardly saw before the rest ("双 3761.93")."""
+    at = cand.row.words_in(cand.start, cand.end)
+    words = [cand.row.words[i] for i in at]
+    if at and at[0] > 0:
+        mark = cand.row.words[at[0] - 1]
+        if mark.confidence < DOUBTFUL and len(mark.text) == 1 and not mark.text.isdigit():
+            return [mark, *words]
     return words if any(any(ch.isalpha() for ch in w.text) and w.confidence < DOUBTFUL for w in words) else []
 
 
