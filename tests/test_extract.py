@@ -744,3 +744,13 @@ def test_a_logo_read_as_a_little_word_is_not_part_of_the_letterhead_name():
     logo = replace(page.words[0], confidence=0.26)
     assert fields("itemised_bill", replace(page, words=[logo, *page.words[1:]]))["issuer"] == "St Mary's Hospital Columbus"
     assert fields("itemised_bill", page)["issuer"] == "RY St Mary's Hospital Columbus"  # read surely, it is part of the name
+
+
+def test_an_iban_with_a_speck_in_a_gap_and_a_resident_id_with_a_one_read_as_j_are_read_whole():
+    bank = page_of([(0.10, 0.26, "IBAN GB33 NWBK 6070°2100 6951 76")])
+    assert fields("bank_details", bank)["account_number"] == "GB33NWBK60702100695176"
+    card = page_of([(0.10, 0.50, "公民身份号码"), (0.10, 0.53, "J10105199304133683")])
+    got = fields("id_card", card)
+    assert got["id_number"] == "110105199304133683" and got["date_of_birth"] == "1993-04-13"
+    not_one = page_of([(0.10, 0.50, "公民身份号码"), (0.10, 0.53, "J10105199304133684")])
+    assert fields("id_card", not_one)["id_number"] == "J10105199304133684"  # the check digit does not vouch: as read

@@ -452,11 +452,11 @@ _PLATE_RE = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9 \-°·•]*\d)(?=[A-Z0-9 \-°·
 _VIN_RE = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
 _CN_ID_RE = re.compile(r"(?<!\d)\d{6}\s?\d{8}\s?\d{3}[\dXx](?![\dA-Za-z])")
 # anywhere on the page, where the check digit vouches for it: OCR may split the number at any
-# digit ("420106195 702042534"), up to twice, and read a one as a bracket or a letter ("]1010...")
-_ID_DIGIT_SLIPS = str.maketrans("][|lIOo", "1111100")
-_CN_ID_ANY_SPLIT_RE = re.compile(r"(?<![\dA-Za-z\]\[|])[\d\]\[|lIOo](?:\s?[\d\]\[|lIOo]){16}\s?[\dXx](?![\dA-Za-z])")
+# digit ("420106195 702042534"), up to twice, and read a one as a bracket or a letter ("]1010...", "J1010...")
+_ID_DIGIT_SLIPS = str.maketrans("][|lIJOo", "11111100")
+_CN_ID_ANY_SPLIT_RE = re.compile(r"(?<![\dA-Za-z\]\[|])[\d\]\[|lIJOo](?:\s?[\d\]\[|lIOo]){16}\s?[\dXx](?![\dA-Za-z])")
 _IDENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]|[A-Za-z0-9]")
-_IBAN_RE = re.compile(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])")
+_IBAN_RE = re.compile(r"[A-Z]{2}\d{2}(?:[ °·]?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])")  # a speck in a gap: 6070°2100
 # a number printed in groups; OCR reads a gap as a dot now and then (6225.8886 5516 3941 581)
 _DIGIT_GROUPS_RE = re.compile(r"(?:[A-Z]{2}\d{2}[ ]?)?\d{2,8}(?:(?:[ \-]|\.(?=\d{3}))\d{2,12}){1,6}(?![\d.,]\d)")
 
@@ -531,7 +531,7 @@ def _parse_identifier(text: str, offset: int, ctx: Context) -> tuple[str, int, i
         return f"{doc_no[1]}〔{doc_no[2]}〕第{doc_no[3]}号", offset + doc_no.start(), offset + doc_no.end()
     iban = _IBAN_RE.match(rest.upper(), pos)  # GB82 WEST 1234 5698 7654 32
     if iban:
-        return normalize_identifier(iban.group(0)), offset + iban.start(), offset + iban.end()
+        return normalize_identifier(re.sub("[°·]", "", iban.group(0))), offset + iban.start(), offset + iban.end()
     groups = _DIGIT_GROUPS_RE.match(rest, pos)  # 6222 0212 3456 7890: one number in groups
     if groups:
         return normalize_identifier(groups.group(0)).replace(".", ""), offset + groups.start(), offset + groups.end()
@@ -1290,6 +1290,9 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             cands = _not_ahead(cands)
         if name == "id_number":
             for c in cands:
+                mended = c.value.translate(_ID_DIGIT_SLIPS)  # "J10105199304133683": a one read as a letter
+                if not valid_cn_id(c.value) and len(mended) == 18 and valid_cn_id(mended):
+                    c.value = mended
                 c.bonus = 1.3 if valid_cn_id(c.value) else (0.6 if re.fullmatch(r"\d{17}[\dX]", c.value) else 1.0)
         if name == "account_number":
             for c in cands:
