@@ -34,7 +34,7 @@ from spacy.util import filter_spans
 
 from pipeline.edits import edit_distance
 from pipeline.reading.diagnoses import known_diagnosis
-from pipeline.reading.given_names import known_given_name
+from pipeline.reading.person_names import known_name
 from pipeline.reading.normalize import (
     account_check,
     chinese_capital_amount,
@@ -65,7 +65,7 @@ TRUST = {
 NAME_GAP = 2.5  # line heights: a gap this wide inside a "name" ends it (the rest is the next column, or specks)
 COLON_APART = 0.6  # line heights between a word and a colon read on its own beyond which the colon is no label's
 SPECK_WORD = 0.3  # OCR confidence under which a short lower-case "word" in a gap is specks
-SURE_NAME_WORD = 0.93  # OCR confidence from which a first name is taken as read, listed or not
+SURE_NAME_WORD = 0.93  # OCR confidence from which a word of a name is taken as read, listed or not
 WEAK_WORD = 0.6  # OCR confidence under which a little word beside a label or a name may be specks read as letters
 AVOID = "_avoid"  # pseudo-field of phrases that must not count as labels ("SUB TOTAL")
 
@@ -1352,7 +1352,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         if name == "name":
             cands = _tidy_names(cands, [w.lower() for ws in field_cfg.get("not_values", {}).values() for w in ws])
             for c in cands:
-                _mend_given_name(c)
+                _mend_person_name(c)
         if name == "issuer":
             for c in cands:
                 c.value = clean_issuer(c.value, cfg)
@@ -1374,16 +1374,20 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
     return found
 
 
-def _mend_given_name(cand: Candidate) -> None:
-    """"Heriry Wood" is Henry Wood: a first name OCR was not sure of, one slip from a common one (see given_names)."""
+def _mend_person_name(cand: Candidate) -> None:
+    """"Heriry Johnsori" is Henry Johnson: a first name or surname OCR was not sure of, one slip from a
+    common one (see person_names), is given that name."""
     parts = cand.value.split(" ")
     if len(parts) < 2:
         return
     read = [cand.row.words[i] for i in cand.row.words_in(cand.start, cand.end)]
-    first = next((w for w in read if parts[0] in w.text), None)
-    known = known_given_name(parts[0]) if first is not None and first.confidence < SURE_NAME_WORD else None
-    if known:
-        cand.value, cand.bonus = " ".join([known, *parts[1:]]), min(cand.bonus, 0.85)
+    mended = list(parts)
+    for at, part in ((0, "given"), (len(parts) - 1, "surnames")):
+        word = next((w for w in read if parts[at] in w.text), None)
+        if word is not None and word.confidence < SURE_NAME_WORD:
+            mended[at] = known_name(parts[at], part) or parts[at]  # type: ignore[arg-type]
+    if mended != parts:
+        cand.value, cand.bonus = " ".join(mended), min(cand.bonus, 0.85)
 
 
 def _not_ahead(cands: list[Candidate]) -> list[Candidate]:

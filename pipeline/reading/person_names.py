@@ -1,25 +1,25 @@
-"""A first name OCR slipped on, given back from the names people are commonly given.
+"""A person's name OCR slipped on, given back from the names people commonly have.
 
 OCR reads letters of like shape for each other: "Heriry" for Henry ("ri" for "n"),
-"Atice" for Alice. A reviewer must see the person's name, and the checklist compares
-names across a claim's documents. ``config/fields/given_names.yaml`` lists common
-given names and the slips OCR makes; a reading that is no listed name but one slip (or,
-for long names, two) from exactly one of them takes that name. The distance counts only
-OCR's slips as cheap, so a rarer real name one ordinary letter from a common one
-("Jaxon", "Jason") stays as read.
+"Atice" for Alice, "Johnsori" for Johnson. A reviewer must see the person's name, and
+the checklist compares names across a claim's documents. ``config/fields/person_names.yaml``
+lists common given names and surnames and the slips OCR makes; a reading that is no
+listed name but one slip (or, for long names, two) from exactly one of them takes that
+name. The distance counts only OCR's slips as cheap, so a rarer real name one ordinary
+letter from a common one ("Jaxon", "Jason") stays as read.
 """
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.checklist.yamlfile import load_yaml_model
 
-GIVEN_NAMES_PATH = Path(__file__).resolve().parents[2] / "config" / "fields" / "given_names.yaml"
+PERSON_NAMES_PATH = Path(__file__).resolve().parents[2] / "config" / "fields" / "person_names.yaml"
 
 
 class MaxCost(BaseModel):
@@ -28,8 +28,8 @@ class MaxCost(BaseModel):
     long: Annotated[float, Field(ge=0)]
 
 
-class GivenNames(BaseModel):
-    """``given_names.yaml``: the names, OCR's slips and how near a reading must come."""
+class PersonNames(BaseModel):
+    """``person_names.yaml``: the names, OCR's slips and how near a reading must come."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: int = 1
@@ -38,14 +38,15 @@ class GivenNames(BaseModel):
     short_length: Annotated[int, Field(ge=1)]
     margin: Annotated[float, Field(ge=0)]
     slips: tuple[tuple[str, str], ...]
-    names: tuple[str, ...]
+    given: tuple[str, ...]
+    surnames: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
-def load_given_names(path: str = str(GIVEN_NAMES_PATH)) -> GivenNames:
-    """The list, or ``ChecklistConfigError`` naming the file, line and fault."""
-    given, _ = load_yaml_model(Path(path), GivenNames)
-    return given
+def load_person_names(path: str = str(PERSON_NAMES_PATH)) -> PersonNames:
+    """The lists, or ``ChecklistConfigError`` naming the file, line and fault."""
+    names, _ = load_yaml_model(Path(path), PersonNames)
+    return names
 
 
 def ocr_distance(read: str, name: str, slips: tuple[tuple[str, str], ...], slip_cost: float) -> float:
@@ -67,10 +68,11 @@ def ocr_distance(read: str, name: str, slips: tuple[tuple[str, str], ...], slip_
     return d[n][m]
 
 
-def known_given_name(read: str, given: GivenNames | None = None) -> str | None:
-    """The listed name ``read`` is an OCR slip of, in ``read``'s case; None when it is a name or near none."""
-    given = given or load_given_names()
-    listed = {n.lower(): n for n in given.names}
+def known_name(read: str, part: Literal["given", "surnames"] = "given", names: PersonNames | None = None) -> str | None:
+    """The listed given name (or surname) ``read`` is an OCR slip of, in ``read``'s case; None when it
+    is a listed name itself or near none."""
+    given = names or load_person_names()
+    listed = {n.lower(): n for n in getattr(given, part)}
     # a speck over a letter ("Natalié") is a slip too; a real accent is read surely, and the caller keeps it
     low = unicodedata.normalize("NFKD", read.lower()).encode("ascii", "ignore").decode()
     accent = given.slip if low != read.lower() else 0.0
