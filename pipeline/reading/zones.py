@@ -53,7 +53,7 @@ WORD_TEXT_HEIGHTS = (20, 28, 36, 48)
 MIN_AGREEING = 2
 STACK_GAP = 40  # pixels of paper between the stacked copies
 # an amount read again counts only as a whole figure with cents: "iS.v0" parses, as 0.00
-_FIGURE_RE = re.compile(r"^[^\w]*\d[\d,]*[.,]\d\d[^\w]*$")
+_WHOLE_FIGURE_RE = re.compile(r"^[^\w]*\d[\d,]*[.,]\d\d[^\w]*$")
 DOUBTFUL = 0.3  # OCR confidence under which a value with letters in it was guessed, not read
 
 
@@ -178,7 +178,7 @@ def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, kind: str
                  if lo <= (wd.box[1] + wd.box[3]) / 2 * stacked.shape[0] <= hi]
         text = " ".join(wd.text for wd in found)
         got = PARSERS[kind](text, 0, ctx) if found else None
-        if got and (kind != "amount" or _FIGURE_RE.search(text[got[1]: got[2]])):
+        if got and (kind != "amount" or _WHOLE_FIGURE_RE.search(text[got[1]: got[2]])):
             votes.setdefault(got[0], []).append((zone, found))
     ranked = sorted(votes.values(), key=len, reverse=True)
     if not ranked or len(ranked[0]) < MIN_AGREEING or (len(ranked) > 1 and len(ranked[1]) == len(ranked[0])):
