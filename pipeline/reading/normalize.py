@@ -82,9 +82,13 @@ def _year(y: str) -> int:
 LATEST_YEAR_AHEAD = 10  # no claim paper is dated further ahead (an expiry at most): 2078 on a receipt is 2018 misread
 
 
+def _possible_year(y: int) -> bool:
+    return 1900 <= y <= date.today().year + LATEST_YEAR_AHEAD
+
+
 def _iso(y: int, m: int, d: int) -> str | None:
     try:
-        return date(y, m, d).isoformat() if 1900 <= y <= date.today().year + LATEST_YEAR_AHEAD else None
+        return date(y, m, d).isoformat() if _possible_year(y) else None
     except ValueError:
         return None
 
@@ -184,7 +188,7 @@ def misread_year_dates(text: str) -> list[tuple[int, int]]:
     for pattern, year_group in ((_NUMERIC, 4), (_D_MON_Y, 3), (_MON_D_Y, 3)):
         for m in pattern.finditer(text):
             y = m[year_group].replace(" ", "")
-            if len(y) == 4 and y.isdigit() and not 1900 <= int(y) <= date.today().year + LATEST_YEAR_AHEAD:
+            if len(y) == 4 and y.isdigit() and not _possible_year(int(y)):
                 spans.append((m.start(), m.end()))
     return sorted(set(spans))
 
@@ -334,6 +338,8 @@ _NUMBER_RE = re.compile(r"(?<![\d.,])-?\d{1,3}(?:[,.\u00a0 ']\d{3})+(?:[.,]\d{1,
 _OCR_ZERO_RE = re.compile(r"(?<=[\d][.,])[Oo]{1,2}(?![A-Za-z])|(?<=\d)[Oo](?=[\d.,])")
 # Tesseract reads a receipt's 5 as "§" ("§.30"); only before a figure with cents
 _OCR_FIVE_RE = re.compile(r"(?<![A-Za-z\d])§(?=\d{0,3}[.,]\d{2}(?!\d))")
+# ...and its thousands comma as a semicolon ("1;045.28"), only before three digits and cents
+_OCR_THOUSANDS_RE = re.compile(r"(?<=\d);(?=\d{3}[.,]\d{2}(?!\d))")
 _WAN_RE = re.compile(r"(\d+(?:\.\d+)?)\s*([万萬亿億千])")
 
 
@@ -371,8 +377,6 @@ def _ocr_digits(text: str) -> str:
     text = _OCR_THOUSANDS_RE.sub(",", text)
     return _OCR_FIVE_RE.sub("5", _OCR_ZERO_RE.sub(lambda m: "0" * len(m.group(0)), text))
 
-
-_OCR_THOUSANDS_RE = re.compile(r"(?<=\d);(?=\d{3}[.,]\d{2}(?!\d))")
 
 
 def normalize_amount(text: str) -> Decimal | None:

@@ -50,8 +50,8 @@ def load_person_names(path: str = str(PERSON_NAMES_PATH)) -> PersonNames:
 
 
 def ocr_distance(read: str, name: str, slips: tuple[tuple[str, str], ...], slip_cost: float) -> float:
-    """Edits from ``read`` to ``name`` (both lower case): OCR's slips cost ``slip_cost``, any other edit 1."""
-    pairs = {(a, b) for a, b in slips} | {(b, a) for a, b in slips}
+    """Edits from ``read`` to ``name`` (both lower case): OCR's slips (either way) cost ``slip_cost``, any other edit 1."""
+    pairs = _both_ways(slips)
     n, m = len(read), len(name)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):
@@ -68,24 +68,30 @@ def ocr_distance(read: str, name: str, slips: tuple[tuple[str, str], ...], slip_
     return d[n][m]
 
 
+@lru_cache(maxsize=8)
+def _both_ways(slips: tuple[tuple[str, str], ...]) -> frozenset[tuple[str, str]]:
+    """Each slip as read and as meant: worked out once, not for every name compared."""
+    return frozenset({(a, b) for a, b in slips} | {(b, a) for a, b in slips})
+
+
 def known_name(read: str, part: Literal["given", "surnames"] = "given", names: PersonNames | None = None) -> str | None:
     """The listed given name (or surname) ``read`` is an OCR slip of, in ``read``'s case; None when it
     is a listed name itself or near none."""
-    given = names or load_person_names()
-    listed = {n.lower(): n for n in getattr(given, part)}
+    lists = names or load_person_names()
+    listed = {n.lower(): n for n in getattr(lists, part)}
     # a speck over a letter ("Natalié") is a slip too; a real accent is read surely, and the caller keeps it
     low = unicodedata.normalize("NFKD", read.lower()).encode("ascii", "ignore").decode()
-    accent = given.slip if low != read.lower() else 0.0
+    accent = lists.slip if low != read.lower() else 0.0
     if not low.isalpha() or len(low) < 3 or low == read.lower() and low in listed:
         return None
-    scored = sorted((accent + ocr_distance(low, key, given.slips, given.slip), key) for key in listed
+    scored = sorted((accent + ocr_distance(low, key, lists.slips, lists.slip), key) for key in listed
                     if abs(len(key) - len(low)) <= 2)
     if not scored:
         return None
     cost, key = scored[0]
-    limit = given.max_cost.short if len(key) <= given.short_length else given.max_cost.long
+    limit = lists.max_cost.short if len(key) <= lists.short_length else lists.max_cost.long
     runner_up = scored[1][0] if len(scored) > 1 else float("inf")
-    if cost > limit or runner_up - cost < given.margin:
+    if cost > limit or runner_up - cost < lists.margin:
         return None
     name = listed[key]
     return name.upper() if read.isupper() else name

@@ -68,10 +68,12 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
     ctx = Context(date_order=infer_date_order(page.text))
     words = list(page.words)
     wanting = [h for h in labels if specs[h.field].kind in ZONE_KINDS]
-    read_first = {id(h): candidates_from_label(h, specs[h.field].kind, rows, labels, ctx) for h in wanting}
-    lost = [h for h in wanting if not [c for c in read_first[id(h)] if not _guessed_words(c)]]
+    # each label's values as read first, with the words of each that OCR only guessed at
+    read_first = {id(h): [(c, _guessed_words(c)) for c in candidates_from_label(h, specs[h.field].kind, rows, labels, ctx)]
+                  for h in wanting}
+    lost = [h for h in wanting if all(ws for _, ws in read_first[id(h)])]
     # a value OCR read as letters it was unsure of ("TOTAL isS.vU0") is read again word by word
-    guessed = {id(h): ws for h in lost for c in read_first[id(h)] if (ws := _guessed_words(c))}
+    guessed = {id(h): ws for h in lost for _, ws in read_first[id(h)] if ws}
     # a field some other label of it already gives ("Total" read, "Total (RM)" not) needs no second look
     done: set[str] = {h.field for h in wanting} - {h.field for h in lost}
     # a name with a word OCR could not make out ("Hannah alee" for Hannah Carter: specks beside
@@ -166,16 +168,15 @@ def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, kind: str
         tops.append(sum(part.shape[0] for part in sheet))
         sheet.append(band)
     stacked = np.vstack(sheet)
-    read = run_tesseract(stacked, lang, config=BLOCK_CONFIG).words
+    read = sorted(run_tesseract(stacked, lang, config=BLOCK_CONFIG).words, key=lambda wd: wd.box[0])
     votes: dict[str, list[tuple[tuple[float, float, float, float], list[Word]]]] = {}
     for (zone, f, copy), top in zip(copies, tops):
         # the words of this copy's middle: the first words' band, not a neighbouring line's edge
         lo, hi = top + (y0 - zone[1] * h) * f, top + (y1 - zone[1] * h) * f
-        zw, zh = copy.shape[1], copy.shape[0]
+        zw = copy.shape[1]
         found = [Word(wd.text, ((wd.box[0] * width - STACK_GAP) / zw, 0.0, (wd.box[2] * width - STACK_GAP) / zw, 1.0),
                       wd.confidence, 0, 0, wd.weakest)
-                 for wd in sorted(read, key=lambda wd: wd.box[0])
-                 if lo <= (wd.box[1] + wd.box[3]) / 2 * stacked.shape[0] <= hi]
+                 for wd in read if lo <= (wd.box[1] + wd.box[3]) / 2 * stacked.shape[0] <= hi]
         text = " ".join(wd.text for wd in found)
         got = PARSERS[kind](text, 0, ctx) if found else None
         if got and (kind != "amount" or _WHOLE_FIGURE_RE.search(text[got[1]: got[2]])):
@@ -261,7 +262,8 @@ def _splice(words: list[Word], row: Row, zone: tuple[float, float, float, float]
     replaced = [w for w in row.words if x0 <= (w.box[0] + w.box[2]) / 2 <= x1]
     kept = [w for w in words if w not in replaced]
     label_words = [w for w in row.words if w not in replaced]
-    line, block = (label_words or replaced)[-1].line, (label_words or replaced)[-1].block  # a date alone on its line
+    anchor = (label_words or replaced)[-1]  # the label's line; a date alone on its line is its own
+    line, block = anchor.line, anchor.block
     span = x1 - x0
     added = [Word(w.text, (x0 + w.box[0] * span, top, x0 + w.box[2] * span, bottom), w.confidence, line, block, w.weakest)
              for w in sorted(found, key=lambda w: w.box[0])]
