@@ -250,6 +250,14 @@ def test_chinese_labels_are_found_through_ocr_slips_but_a_code_is_not_a_number()
     assert got["issuer"] == "南京市第三人民医院"
 
 
+def test_a_two_character_label_read_with_a_look_alike_is_still_the_label():
+    """名 read as 各 (config/fields/labels.yaml, cn_label_lookalikes): 姓各 and 户各 glued to the name or not."""
+    assert fields("diagnosis_certificate", page_of([(0.10, 0.20, "姓各:周秀兰 性别:女")]), lang_hint="zh")["name"] == "周秀兰"
+    assert fields("bank_details", page_of([(0.10, 0.20, "户各吕美玲")]), lang_hint="zh")["name"] == "吕美玲"
+    # 各 is no look-alike of 姓: a word that merely ends in 名 stays no label
+    assert "name" not in fields("diagnosis_certificate", page_of([(0.10, 0.20, "各名:周秀兰")]), lang_hint="zh")
+
+
 def test_an_exact_label_wins_over_a_misread_longer_one():
     page = page_of([(0.10, 0.20, "车牌号 京A3JG96"), (0.10, 0.23, "*保单号 PDAA202332010610100005")])
     assert fields("repair_estimate", page)["vehicle_plate"] == "京A3JG96"

@@ -77,3 +77,16 @@ def test_both_parts_of_a_name_ocr_was_unsure_of_are_mended():
              Word("Johnsori", (0.31, 0.2, 0.41, 0.23), 0.85, 0, 0)]
     page = PageText(1, "ocr", words, 1240, 1754, lang="eng")
     assert {f.name: f.value for f in extract_fields("discharge_summary", [page])}["name"] == "Henry Johnson"
+
+
+def test_a_chinese_name_is_usual_when_it_starts_with_a_surname_and_has_common_given_name_characters():
+    from pipeline.reading.extract import cn_surname_starts
+    from pipeline.reading.person_names import usual_cn_name
+
+    surnames = cn_surname_starts()
+    assert usual_cn_name("邓辉", surnames) and usual_cn_name("杨子豪", surnames) and usual_cn_name("蔡家乐", surnames)
+    assert not usual_cn_name("邓交", surnames)  # 辉 misread: no parent's choice
+    assert not usual_cn_name("葵家乐", surnames)  # 蔡 misread: no surname
+    names = PersonNames(slip=0.5, max_cost={"short": 0.5, "long": 1.0}, short_length=5, margin=0.5,
+                        slips=(), given=(), surnames=(), cn_given_chars="交")
+    assert usual_cn_name("邓交", surnames, names)

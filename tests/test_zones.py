@@ -152,3 +152,35 @@ def test_an_amount_whose_currency_mark_and_first_digit_became_one_unsure_mark_is
              Word("3761.93", (0.425, 0.40, 0.56, 0.58), 0.55, 0, 1)]
     page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), line_image("TOTAL", "$13761.93"))
     assert {f.name: f.value for f in extract_fields("medical_invoice", [page])}["total_amount"] == "13761.93"
+
+
+NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
+def chinese_name_line(name: str) -> np.ndarray:
+    img = Image.new("L", (1000, 200), 255)
+    ImageDraw.Draw(img).text((40, 75), "户名" + name, fill=0, font=ImageFont.truetype(NOTO_CJK, 40))
+    return np.asarray(img)
+
+
+def glued_name(read_as: str, confidence: float) -> PageText:
+    """OCR joined the label and the name into one word, as it does with close Chinese characters."""
+    return PageText(1, "ocr", [Word("户名" + read_as, (0.04, 0.39, 0.24, 0.6), confidence, 0, 1)], 1000, 200, lang="chi_sim")
+
+
+def test_a_chinese_name_ocr_was_unsure_of_is_read_again_and_takes_what_most_readings_agree_on():
+    """A bank letter's 户名蔡家乐 came out 户名葵家乐 (0.28): 葵 is no surname, and 蔡 is what the print says."""
+    page = reread_value_zones(glued_name("葵家乐", 0.28), chinese_name_line("蔡家乐"))
+    [word] = page.words
+    assert word.text == "户名蔡家乐" and word.confidence <= 0.28
+    assert {f.name: f.value for f in extract_fields("bank_details", [page], "zh")}["name"] == "蔡家乐"
+
+
+def test_a_chinese_name_read_surely_is_not_read_again():
+    page = glued_name("葵家乐", 0.9)  # sure, even if wrong: a person sees the confidence, the reader does not guess
+    assert reread_value_zones(page, chinese_name_line("蔡家乐")).words == page.words
+
+
+def test_a_chinese_name_nothing_on_the_page_confirms_stays_as_first_read():
+    page = glued_name("葵家乐", 0.28)
+    assert reread_value_zones(page, chinese_name_line("")).words == page.words

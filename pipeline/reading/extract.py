@@ -229,6 +229,15 @@ def _fuzzy_cjk_patterns(phrase: str) -> list[list[dict[str, Any]]]:
     return out
 
 
+def _lookalike_patterns(phrase: str, lookalikes: dict[str, str]) -> list[list[dict[str, Any]]]:
+    """A short Chinese label with one character read as its look-alike (姓各 for 姓名); see labels.yaml."""
+    chars = _TOKEN_RE.findall(phrase)
+    if len(chars) >= 3:
+        return []  # longer labels already tolerate any one character misread
+    return [[{"LOWER": alt} if j == i else {"LOWER": c} for j, c in enumerate(chars)]
+            for i, c in enumerate(chars) for alt in lookalikes.get(c, "")]
+
+
 @lru_cache(maxsize=8)
 def _label_matcher(path: str = str(LABELS_PATH), fuzzy_kinds: frozenset[str] | None = None,
                    ) -> tuple[Matcher, dict[int, tuple[str, str, bool]]]:
@@ -242,13 +251,15 @@ def _label_matcher(path: str = str(LABELS_PATH), fuzzy_kinds: frozenset[str] | N
     matcher = Matcher(nlp.vocab)
     keys: dict[int, tuple[str, str, bool]] = {}
     config = load_label_config(path)
+    lookalikes = config.get("cn_label_lookalikes") or {}
     for name, spec in config["fields"].items():
         tolerant = fuzzy_kinds is None or spec["kind"] in fuzzy_kinds
         for group, owner in (("labels", name), ("avoid", f"{AVOID}:{name}")):
             for lang_phrases in (spec.get(group) or {}).values():
                 for phrase in lang_phrases:
                     key = f"{owner}|{phrase.lower()}"
-                    matcher.add(key, [_label_pattern(phrase, tolerant)])
+                    # a listed look-alike reading counts as the label read (it may be glued to its value)
+                    matcher.add(key, [_label_pattern(phrase, tolerant), *_lookalike_patterns(phrase, lookalikes)])
                     keys[nlp.vocab.strings[key]] = (owner, phrase.lower(), False)
                     fuzzy = _fuzzy_cjk_patterns(phrase) if tolerant else []
                     if fuzzy:
@@ -331,10 +342,10 @@ def _glued(row: Row, end: int) -> bool:
     return bool(inside) and end < row.spans[inside[-1]][1] and "\u3400" <= row.text[end] <= "\u9fff"
 
 
-_CN_NAME_RE = re.compile(r"[\u3400-\u9fff]{2,4}")
+CN_NAME_RE = re.compile(r"[\u3400-\u9fff]{2,4}")
 
 
-def _cn_surname_starts() -> str:
+def cn_surname_starts() -> str:
     return load_label_config()["fields"]["name"].get("cn_surname_starts", "")
 
 
@@ -344,7 +355,7 @@ def _glued_value_ok(field: str, kind: str, value: str) -> bool:
     患者 + a name), a bank or an issuer names itself as one; other free text is too easily
     the rest of a sentence."""
     if field == "name":
-        return bool(_CN_NAME_RE.fullmatch(value)) and value[0] in _cn_surname_starts()
+        return bool(CN_NAME_RE.fullmatch(value)) and value[0] in cn_surname_starts()
     if field == "bank_name":
         return "银行" in value
     if field == "issuer":  # "销售方名称上海市永信汽车服务有限公司": the name ends in an organisation word
@@ -929,7 +940,7 @@ def _looks_like_a_name(value: str) -> bool:
         return False  # "BY 二2Z 主央"
     if cjk:
         chars = re.sub(r"[\s·•.]", "", value)
-        return bool(_CN_NAME_RE.fullmatch(chars)) and chars[0] in _cn_surname_starts()
+        return bool(CN_NAME_RE.fullmatch(chars)) and chars[0] in cn_surname_starts()
     parts = value.split()
     return len(parts) >= 2 or len(value) >= 4
 

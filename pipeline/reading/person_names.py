@@ -7,6 +7,9 @@ lists common given names and surnames and the slips OCR makes; a reading that is
 listed name but one slip (or, for long names, two) from exactly one of them takes that
 name. The distance counts only OCR's slips as cheap, so a rarer real name one ordinary
 letter from a common one ("Jaxon", "Jason") stays as read.
+
+Chinese names are checked, not mended: ``usual_cn_name`` says whether a reading looks like
+a name people have, and one that does not is read again from the page (``zones``).
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipeline.checklist.yamlfile import load_yaml_model
 
@@ -40,6 +43,12 @@ class PersonNames(BaseModel):
     slips: tuple[tuple[str, str], ...]
     given: tuple[str, ...]
     surnames: tuple[str, ...]
+    cn_given_chars: str = ""  # none listed: every Chinese name OCR was unsure of is read again
+
+    @field_validator("cn_given_chars")
+    @classmethod
+    def _no_spaces(cls, chars: str) -> str:
+        return "".join(chars.split())  # the YAML folds its lines with spaces
 
 
 @lru_cache(maxsize=4)
@@ -95,3 +104,9 @@ def known_name(read: str, part: Literal["given", "surnames"] = "given", names: P
         return None
     name = listed[key]
     return name.upper() if read.isupper() else name
+
+
+def usual_cn_name(name: str, surname_starts: str, names: PersonNames | None = None) -> bool:
+    """A Chinese name as people have them: a surname, then characters common in given names."""
+    lists = names or load_person_names()
+    return bool(name) and name[0] in surname_starts and all(ch in lists.cn_given_chars for ch in name[1:])

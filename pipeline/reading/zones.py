@@ -12,9 +12,11 @@ A name one of whose words OCR could hardly make out ("Hannah alee": specks besid
 surname threw tesseract's line finder) is read again the same way, and kept only when
 the new reading is surer of every word.
 Words that were read, but read wrong, are looked at again on their own: a value OCR
-made letters of and was unsure of ("TOTAL isS.vU0" for 15.00), and a date whose year no
-paper carries ("13 Mar 2098"). Their box is read at several sizes and a value replaces
-the first reading only when most of those readings agree on it.
+made letters of and was unsure of ("TOTAL isS.vU0" for 15.00), a date whose year no
+paper carries ("13 Mar 2098"), and a Chinese name OCR was unsure of (户名葵家乐 for
+蔡家乐: one stroke of dust and a character becomes its look-alike). Their box is read at
+several sizes and a value replaces the first reading only when most of those readings
+agree on it (a name: on a name that starts with a surname).
 Only fields no label on the page gave a value for are looked at again, two at most per
 page: the second look costs tesseract time, and the reading must keep pace with bare
 tesseract (``benchmarks/ocr_speed.py``).
@@ -23,16 +25,18 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import cv2
 import numpy as np
 
 from pipeline.reading.cleanup import deskew, estimate_skew, percentile
-from pipeline.reading.extract import (PARSERS, Candidate, Context, LabelHit, Row, candidates_from_label, field_specs,
-                                      find_labels, page_rows)
+from pipeline.reading.extract import (CN_NAME_RE, PARSERS, Candidate, Context, LabelHit, Row, candidates_from_label,
+                                      cn_surname_starts, field_specs, find_labels, page_rows)
 from pipeline.reading.normalize import infer_date_order, misread_year_dates
 from pipeline.reading.ocr import run_tesseract
+from pipeline.reading.person_names import usual_cn_name
 from pipeline.reading.types import PageText, Word
 
 ZONE_KINDS = frozenset({"date", "amount"})
@@ -55,6 +59,10 @@ STACK_GAP = 40  # pixels of paper between the stacked copies
 # an amount read again counts only as a whole figure with cents: "iS.v0" parses, as 0.00
 _WHOLE_FIGURE_RE = re.compile(r"^[^\w]*\d[\d,]*[.,]\d\d[^\w]*$")
 DOUBTFUL = 0.3  # OCR confidence under which a value with letters in it was guessed, not read
+# A Chinese name OCR was less sure of than this is read again when it is no usual name
+# (person_names.usual_cn_name); dev seeds: almost every misread name was under it
+CN_NAME_SURE = 0.7
+_CN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 
 
 def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
@@ -93,10 +101,10 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
         lang = "chi_sim" if re.search(r"[\u3400-\u9fff]", hit.phrase) else "eng"
         if id(hit) in guessed:
             tried += 1
-            again = _read_words_again(clean, guessed[id(hit)], lang, kind, ctx)
+            again = _read_words_again(clean, guessed[id(hit)], lang, _value_of(kind, ctx))
             if again:
                 done.add(hit.field)
-                words = _splice(words, hit.row, *again)
+                words = _splice(words, hit.row, *again[1:])
             continue
         on_row = [h for h in labels if h.row is hit.row and h is not hit]
         zone = _zone(hit, on_row, page)
@@ -109,6 +117,19 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
             continue  # nothing read, or (a weak name) no surer reading of the whole value: keep the first
         done.add(hit.field)
         words = _splice(words, hit.row, zone, found)
+    # a Chinese name OCR was unsure of (one per page: a page names its person once or twice)
+    for hit in labels:
+        unsure = _unsure_cn_name(hit, rows, labels, ctx) if hit.field in WEAK_NAME_FIELDS else None
+        if unsure is None or unsure[0] not in words:
+            continue
+        word, at, name = unsure
+        again = _read_words_again(clean, [_part_of(word, at, len(name))], "chi_sim", _cn_name_of(len(name)))
+        if again and again[0] != name:
+            value, _, found = again
+            sure = sum(w.confidence for w in found) / len(found)
+            words[words.index(word)] = replace(word, text=word.text[:at] + value + word.text[at + len(name):],
+                                               confidence=min(word.confidence, sure), weakest=None)
+        break
     # a date whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, is read again on its own
     for row in rows:
         for start, end in misread_year_dates(row.text):
@@ -116,9 +137,9 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
             if tried >= MAX_ZONES or not all(w in words for w in first):
                 continue  # out of second looks, or already read again as a label's value
             tried += 1
-            again = _read_words_again(clean, first, "eng", "date", ctx)
+            again = _read_words_again(clean, first, "eng", _value_of("date", ctx))
             if again:
-                words = _splice(words, row, *again)
+                words = _splice(words, row, *again[1:])
     timings = {**page.timings, "zones": page.timings.get("zones", 0.0) + time.perf_counter() - t0}
     return replace(page, words=words, timings=timings)
 
@@ -135,9 +156,62 @@ def _guessed_words(cand: Candidate) -> list[Word]:
     return words if any(any(ch.isalpha() for ch in w.text) and w.confidence < DOUBTFUL for w in words) else []
 
 
-def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, kind: str,
-                      ctx: Context) -> tuple[tuple[float, float, float, float], list[Word]] | None:
-    """(zone, words) of the value most readings of ``first``'s box at other sizes agree on; None if they do not.
+def _value_of(kind: str, ctx: Context) -> Callable[[str], str | None]:
+    """The value a reading gives as a ``kind`` field; an amount only as a whole figure with cents."""
+    def value(text: str) -> str | None:
+        got = PARSERS[kind](text, 0, ctx)
+        if got and (kind != "amount" or _WHOLE_FIGURE_RE.search(text[got[1]: got[2]])):
+            return got[0]
+        return None
+    return value
+
+
+def _cn_name_of(length: int) -> Callable[[str], str | None]:
+    """The name of ``length`` characters a reading gives: the last such run that starts with a surname
+    (what is left of a glued label, "称沈宇轩", comes before it)."""
+    def name(text: str) -> str | None:
+        for run in reversed(_CN_RUN_RE.findall(text)):
+            for i in range(len(run) - length, -1, -1):
+                if run[i] in cn_surname_starts():
+                    return run[i: i + length]
+        return None
+    return name
+
+
+def _unsure_cn_name(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx: Context) -> tuple[Word, int, str] | None:
+    """(word, where in it, name) of a Chinese name beside ``hit`` with a character OCR was unsure of;
+    only a name inside one word (OCR joins a name's characters, often to its label: 户名葵家乐)."""
+    cands = candidates_from_label(hit, "text", rows, labels, ctx)
+    if cands:
+        row, start, end = cands[0].row, cands[0].start, cands[0].end
+    elif hit.glued:  # the rest of the label's word, refused as a name because its first character is no surname
+        row, start = hit.row, hit.end
+        end = row.spans[row.words_in(hit.end - 1, hit.end)[-1]][1]
+    else:
+        return None
+    at = row.words_in(start, end)
+    name = row.text[start:end].strip(_NAME_EDGES)
+    if len(at) != 1 or not CN_NAME_RE.fullmatch(name):
+        return None
+    word = row.words[at[0]]
+    if word.surest_reading >= CN_NAME_SURE or name not in word.text or usual_cn_name(name, cn_surname_starts()):
+        return None
+    return word, word.text.index(name), name
+
+
+_NAME_EDGES = " ,，.。、:：;；\"'“”‘’`"
+
+
+def _part_of(word: Word, at: int, length: int) -> Word:
+    """The characters ``at``..``at + length`` of a Chinese word, each as wide as the word's mean character."""
+    x0, y0, x1, y1 = word.box
+    step = (x1 - x0) / len(word.text)
+    return replace(word, text=word.text[at: at + length], box=(x0 + at * step, y0, x0 + (at + length) * step, y1))
+
+
+def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, value_of: Callable[[str], str | None],
+                      ) -> tuple[str, tuple[float, float, float, float], list[Word]] | None:
+    """(value, zone, words) of the value most readings of ``first``'s box at other sizes agree on; None if they do not.
 
     A single second reading of a few words is as likely to slip as the first one was
     (2018 read as 2015 at one size, as 2018 at three): the box is cut out with a little
@@ -177,14 +251,14 @@ def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, kind: str
         found = [Word(wd.text, ((wd.box[0] * width - STACK_GAP) / zw, 0.0, (wd.box[2] * width - STACK_GAP) / zw, 1.0),
                       wd.confidence, 0, 0, wd.weakest)
                  for wd in read if lo <= (wd.box[1] + wd.box[3]) / 2 * stacked.shape[0] <= hi]
-        text = " ".join(wd.text for wd in found)
-        got = PARSERS[kind](text, 0, ctx) if found else None
-        if got and (kind != "amount" or _WHOLE_FIGURE_RE.search(text[got[1]: got[2]])):
-            votes.setdefault(got[0], []).append((zone, found))
-    ranked = sorted(votes.values(), key=len, reverse=True)
-    if not ranked or len(ranked[0]) < MIN_AGREEING or (len(ranked) > 1 and len(ranked[1]) == len(ranked[0])):
+        got = value_of(" ".join(wd.text for wd in found)) if found else None
+        if got:
+            votes.setdefault(got, []).append((zone, found))
+    ranked = sorted(votes.items(), key=lambda kv: len(kv[1]), reverse=True)
+    if not ranked or len(ranked[0][1]) < MIN_AGREEING or (len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1])):
         return None
-    return ranked[0][0]
+    value, ((zone, found), *_) = ranked[0]
+    return value, zone, found
 
 
 def _value_words(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx: Context) -> list[Word]:
