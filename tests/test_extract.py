@@ -258,6 +258,11 @@ def test_a_two_character_label_read_with_a_look_alike_is_still_the_label():
     assert "name" not in fields("diagnosis_certificate", page_of([(0.10, 0.20, "各名:周秀兰")]), lang_hint="zh")
 
 
+def test_a_chinese_plate_with_a_speck_after_its_city_letter_is_read_whole():
+    for printed in ("车牌号: 陕 A。14H61", '车牌号: 陕 A" 14H61', "号牌号码: 陕A·14H61"):
+        assert fields("repair_estimate", page_of([(0.1, 0.2, printed)]), lang_hint="zh")["vehicle_plate"] == "陕A14H61"
+
+
 def test_an_exact_label_wins_over_a_misread_longer_one():
     page = page_of([(0.10, 0.20, "车牌号 京A3JG96"), (0.10, 0.23, "*保单号 PDAA202332010610100005")])
     assert fields("repair_estimate", page)["vehicle_plate"] == "京A3JG96"

@@ -184,3 +184,14 @@ def test_a_chinese_name_read_surely_is_not_read_again():
 def test_a_chinese_name_nothing_on_the_page_confirms_stays_as_first_read():
     page = glued_name("葵家乐", 0.28)
     assert reread_value_zones(page, chinese_name_line("")).words == page.words
+
+
+def test_a_plate_whose_province_ocr_read_as_another_character_gets_its_province_back():
+    """A registration's 粤A67J85 came out 哪A67J85: the plate was read, its province was not."""
+    img = Image.new("L", (1000, 200), 255)
+    ImageDraw.Draw(img).text((40, 75), "号牌号码:  粤A67J85", fill=0, font=ImageFont.truetype(NOTO_CJK, 40))
+    words = [Word("号牌号码:", (0.04, 0.39, 0.21, 0.6), 0.9, 0, 1), Word("哪A67J85", (0.23, 0.39, 0.40, 0.6), 0.5, 0, 1)]
+    page = PageText(1, "ocr", words, 1000, 200, lang="chi_sim")
+    assert {f.name: f.value for f in extract_fields("vehicle_registration", [page], "zh")}["vehicle_plate"] == "A67J85"
+    again = reread_value_zones(page, np.asarray(img))
+    assert {f.name: f.value for f in extract_fields("vehicle_registration", [again], "zh")}["vehicle_plate"] == "粤A67J85"

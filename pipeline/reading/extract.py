@@ -455,9 +455,9 @@ class Context:
 Parser = Callable[[str, int, Context], "tuple[str, int, int] | None"]
 
 _SKIP_RE = re.compile(r"[\s:：;.\-#=|/“”‘’\"'`~_…,，、。]*")
-_CN_PLATE_RE = re.compile(
-    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]\s?[A-Z]\s*[·•.\-]?\s*[A-Z0-9]{5,6}"
-)
+CN_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# the dot after the city letter, or a speck there, is read as any stop or quote ("陕 A。14H61", 'A" 14H61')
+_CN_PLATE_RE = re.compile(rf"[{CN_PROVINCES}]\s?[A-Z]\s*[·•.\-。\"'“”‘’°]?\s*[A-Z0-9]{{5,6}}")
 # the gap between a plate's halves is read as a space, a dash or a speck ("KM70°XFC")
 _PLATE_RE = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9 \-°·•]*\d)(?=[A-Z0-9 \-°·•]*[A-Z])[A-Z0-9]{1,4}[ \-°·•]?[A-Z0-9]{2,5}(?![A-Z0-9])")
 _VIN_RE = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
@@ -571,7 +571,7 @@ def _parse_plate(text: str, offset: int, ctx: Context) -> tuple[str, int, int] |
     m = _CN_PLATE_RE.search(rest) or _PLATE_RE.search(rest)
     if not m or m.start() > 8 or _inside_date(text[offset:], m.start(), m.end()):
         return None  # "11-Nov-2024" beside a misread label ("pate" for Date) is no plate
-    return re.sub(r"[\s·•.\-°]", "", m.group(0)), offset + m.start(), offset + m.end()
+    return re.sub(r"[\s·•.\-°。\"'“”‘’]", "", m.group(0)), offset + m.start(), offset + m.end()
 
 
 def _parse_vin(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:

@@ -32,7 +32,7 @@ import cv2
 import numpy as np
 
 from pipeline.reading.cleanup import deskew, estimate_skew, percentile
-from pipeline.reading.extract import (CN_NAME_RE, PARSERS, Candidate, Context, LabelHit, Row, candidates_from_label,
+from pipeline.reading.extract import (CN_NAME_RE, CN_PROVINCES, PARSERS, Candidate, Context, LabelHit, Row, candidates_from_label,
                                       cn_surname_starts, field_specs, find_labels, page_rows)
 from pipeline.reading.normalize import infer_date_order, misread_year_dates
 from pipeline.reading.ocr import run_tesseract
@@ -130,6 +130,19 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
             words[words.index(word)] = replace(word, text=word.text[:at] + value + word.text[at + len(name):],
                                                confidence=min(word.confidence, sure), weakest=None)
         break
+    # a Chinese plate whose province OCR read as another character (哪A67J85 for 鄂A67J85)
+    for hit in labels:
+        lost = _plate_without_province(hit, rows, labels, ctx) if hit.field == "vehicle_plate" else None
+        if lost is None or lost[0] not in words:
+            continue
+        word, at, plate = lost
+        again = _read_words_again(clean, [_part_of(word, at, len(plate) + 1)], "chi_sim", _province_of(plate, ctx))
+        if again:
+            province, _, found = again
+            sure = sum(w.confidence for w in found) / len(found)
+            words[words.index(word)] = replace(word, text=word.text[:at] + province + word.text[at + 1:],
+                                               confidence=min(word.confidence, sure), weakest=None)
+        break
     # a date whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, is read again on its own
     for row in rows:
         for start, end in misread_year_dates(row.text):
@@ -202,11 +215,40 @@ def _unsure_cn_name(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx:
 _NAME_EDGES = " ,，.。、:：;；\"'“”‘’`"
 
 
+def _plate_without_province(hit: LabelHit, rows: list[Row], labels: list[LabelHit],
+                            ctx: Context) -> tuple[Word, int, str] | None:
+    """(word, where in it, plate) of a plate beside a Chinese label read without its province
+    because OCR made the province another character glued to the rest ("号牌号码: 吕A7D581")."""
+    if not re.search(r"[\u3400-\u9fff]", hit.phrase):
+        return None
+    cands = candidates_from_label(hit, "plate", rows, labels, ctx)
+    if not cands or not cands[0].value[0].isascii() or cands[0].start == 0:
+        return None
+    row, start = cands[0].row, cands[0].start
+    at = row.words_in(start - 1, start + 1)
+    if len(at) != 1 or not re.match(r"[\u3400-\u9fff]", row.text[start - 1]):
+        return None
+    word = row.words[at[0]]
+    offset = start - 1 - row.spans[at[0]][0]
+    return word, offset, cands[0].value
+
+
+def _province_of(plate: str, ctx: Context) -> Callable[[str], str | None]:
+    """The province a reading puts before ``plate`` (the rest as first read)."""
+    def province(text: str) -> str | None:
+        got = PARSERS["plate"](text, 0, ctx)
+        return got[0][0] if got and got[0][0] in CN_PROVINCES and got[0][1:] == plate else None
+    return province
+
+
 def _part_of(word: Word, at: int, length: int) -> Word:
-    """The characters ``at``..``at + length`` of a Chinese word, each as wide as the word's mean character."""
+    """The characters ``at``..``at + length`` of a word; a Chinese character (or full-width mark: ”，) is
+    taken as twice as wide as a Latin letter or digit."""
     x0, y0, x1, y1 = word.box
-    step = (x1 - x0) / len(word.text)
-    return replace(word, text=word.text[at: at + length], box=(x0 + at * step, y0, x0 + (at + length) * step, y1))
+    widths = [1 if ch.isascii() else 2 for ch in word.text]
+    step = (x1 - x0) / sum(widths)
+    left, right = sum(widths[:at]), sum(widths[:at + length])
+    return replace(word, text=word.text[at: at + length], box=(x0 + left * step, y0, x0 + right * step, y1))
 
 
 def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, value_of: Callable[[str], str | None],
