@@ -195,3 +195,17 @@ def test_a_plate_whose_province_ocr_read_as_another_character_gets_its_province_
     assert {f.name: f.value for f in extract_fields("vehicle_registration", [page], "zh")}["vehicle_plate"] == "A67J85"
     again = reread_value_zones(page, np.asarray(img))
     assert {f.name: f.value for f in extract_fields("vehicle_registration", [again], "zh")}["vehicle_plate"] == "粤A67J85"
+
+
+def test_a_card_number_whose_letter_ocr_read_as_a_digit_gets_its_letter_back():
+    """An ID card's D76534165 came out 076534165 (0.60); read again, it is the card's shape (labels.yaml card_pattern)."""
+    words = [Word("076534165", (0.40, 0.40, 0.62, 0.58), 0.60, 0, 1)]
+    page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), line_image("", "D76534165"))
+    assert [w.text for w in page.words] == ["D76534165"]
+    assert {f.name: f.value for f in extract_fields("id_card", [page])}["id_number"] == "D76534165"
+
+
+def test_a_number_that_reads_as_digits_again_stays_as_it_was():
+    words = [Word("076534165", (0.40, 0.40, 0.62, 0.58), 0.60, 0, 1)]
+    page = PageText(1, "ocr", words, 1000, 200, lang="eng")
+    assert reread_value_zones(page, line_image("", "076534165")).words == words

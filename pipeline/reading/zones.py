@@ -32,8 +32,9 @@ import cv2
 import numpy as np
 
 from pipeline.reading.cleanup import deskew, estimate_skew, percentile
-from pipeline.reading.extract import (CN_NAME_RE, CN_PROVINCES, PARSERS, Candidate, Context, LabelHit, Row, candidates_from_label,
-                                      cn_surname_starts, field_specs, find_labels, page_rows)
+from pipeline.reading.extract import (CN_NAME_RE, CN_PROVINCES, PARSERS, Candidate, Context, LabelHit, Row,
+                                      candidates_from_label, cn_surname_starts, field_specs, find_labels, load_label_config,
+                                      page_rows)
 from pipeline.reading.normalize import infer_date_order, misread_year_dates
 from pipeline.reading.ocr import run_tesseract
 from pipeline.reading.person_names import usual_cn_name
@@ -63,6 +64,10 @@ DOUBTFUL = 0.3  # OCR confidence under which a value with letters in it was gues
 # (person_names.usual_cn_name); dev seeds: almost every misread name was under it
 CN_NAME_SURE = 0.7
 _CN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+# A page of this many words or fewer is a card: a number on it of eight to ten digits that OCR was unsure
+# of may be a card number whose letter was read as a digit (labels.yaml, id_number's card_pattern)
+CARD_MAX_WORDS = 60
+_DIGITS_ONLY_RE = re.compile(r"\d{8,10}")
 
 
 def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
@@ -143,6 +148,15 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
             words[words.index(word)] = replace(word, text=word.text[:at] + province + word.text[at + 1:],
                                                confidence=min(word.confidence, sure), weakest=None)
         break
+    # a card's number whose first letter OCR read as a digit (076534165 for D76534165), labelled or not
+    if len(words) <= CARD_MAX_WORDS:
+        shape = re.compile(load_label_config()["fields"]["id_number"]["card_pattern"])
+        for word in [w for w in words if _DIGITS_ONLY_RE.fullmatch(w.text) and w.confidence < CN_NAME_SURE]:
+            again = _read_words_again(clean, [word], "eng", _card_number_of(word.text, shape))
+            if again:
+                value, _, found = again
+                words[words.index(word)] = replace(word, text=value, confidence=min(w.confidence for w in found))
+            break
     # a date whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, is read again on its own
     for row in rows:
         for start, end in misread_year_dates(row.text):
@@ -231,6 +245,14 @@ def _plate_without_province(hit: LabelHit, rows: list[Row], labels: list[LabelHi
     word = row.words[at[0]]
     offset = start - 1 - row.spans[at[0]][0]
     return word, offset, cands[0].value
+
+
+def _card_number_of(digits: str, shape: re.Pattern[str]) -> Callable[[str], str | None]:
+    """A card number of ``shape`` a reading gives in place of ``digits``: the same last eight."""
+    def number(text: str) -> str | None:
+        text = text.strip(_NAME_EDGES)
+        return text if shape.fullmatch(text) and text[-8:] == digits[-8:] else None
+    return number
 
 
 def _province_of(plate: str, ctx: Context) -> Callable[[str], str | None]:
