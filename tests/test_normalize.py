@@ -183,8 +183,15 @@ def test_text_without_an_amount_gives_none(text):
     ("壹仟零肆拾伍元贰角捌分", " ¥1,045.28", None),  # nothing lost: the figure stands
     ("贰仟零伍元整", " ¥205.00", None),  # a digit lost inside, not the first: no guess
     ("伍佰元整", " ¥500.00", None),
+    ("叁万肆仟捌佰柒拾玖元玖角贰分", " ¥334879.92", "34879.92"),  # the "¥" read as a digit: one too many
+    ("全万肆作全抹失下元下角趟分", " (小写): 334879.92", "34879.92"),  # first capital misread: the 万 still counts
+    ("全万肆作全抹失下元下角趟分", " (小写): 34879.92", None),
+    ("叁万肆仟捌佰柒拾玖元玖角贰分", " ¥734879.92", "34879.92"),
+    ("叁万肆仟捌佰柒拾玖元玖角贰分", " ¥374879.92", None),  # its second digit is not the capitals' first
+    ("单元楼下车库", " 334879.92", None),  # no capitals: a unit word in an address is not one
+    ("陆他贰佰类抬苇元染角肆分", " Y6272.74", None),  # 仟 misread: 贰佰 inside the run is not the first unit
 ])
-def test_a_figure_that_lost_its_first_digit_gets_it_back_from_the_capitals(capitals, figure, expected):
+def test_a_figure_that_lost_or_gained_a_first_digit_is_mended_from_the_capitals(capitals, figure, expected):
     mended = mend_from_capitals(capitals + figure)
     assert (str(mended[0]) if mended else None) == expected
 

@@ -302,35 +302,44 @@ def chinese_capital_amount(text: str) -> Decimal | None:
 # before its point (仟: four); 什 is how OCR reads 仟.
 _LEADING_UNIT_DIGITS = {unit: len(str(value)) for unit, value in
                         {**_CN_UNIT, "什": 1000, "万": 10_000, "萬": 10_000, "元": 1, "圆": 1, "圓": 1}.items()}
-_CAPITALS_RE = re.compile(r"[零壹贰叁肆伍陆柒捌玖][\u3400-\u9fff]{3,}")  # 壹什零肆拾伍元起角揭分, misreads and all
+# A run of capitals, misreads and all: 壹什零肆拾伍元起角揭分; its first unit (second character)
+# must be read, its first digit need not be (全万肆作全抹失下元下角趟分 for 叁万肆仟...); it begins a
+# run of characters (in 陆他贰佰... the 仟 was misread, and 贰佰 is no first digit and unit)
+_CAPITALS_RE = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff][" + "".join(_LEADING_UNIT_DIGITS) + r"][\u3400-\u9fff]{2,}")
+_PLAINLY_CAPITALS_RE = re.compile(r"[元圆圓].*[分整正]$")  # ...and so, with no first digit, it must end as capitals do
 _FIGURE_RE = re.compile(r"(?<![\d])[,.]?\d[\d,]*\.\d{2}(?!\d)")
 
 
 def mend_from_capitals(text: str, figure_from: int = 0) -> tuple[Decimal, int, int] | None:
-    """The figure of an amount whose first digit OCR lost, given its capitals beside it.
+    """The figure of an amount whose first digit OCR lost, or gained, given its capitals beside it.
 
     Invoices print the amount twice: 壹仟零肆拾伍元贰角捌分 and ¥1,045.28. OCR joins "¥1"
-    into one mark and reads ",045.28" (or "045.28"), while the capitals, however misread
-    ("壹什零肆拾伍元起角揭分"), still show the first digit and how many follow it. A figure
-    (after the capitals, and at or after ``figure_from``) one digit short of that, not
-    starting with that digit, gets it back: (value, start, end) of the figure in ``text``;
+    into one mark and reads ",045.28" (or "045.28"), or reads the "¥" as a digit
+    ("334879.92" for ¥34879.92), while the capitals, however misread
+    ("壹什零肆拾伍元起角揭分"), still show how many digits the figure has, and often its
+    first. A figure (after the capitals, and at or after ``figure_from``) one digit short
+    of that, not starting with that digit, gets it back; one digit over, with that digit
+    (when read) second, loses its first: (value, start, end) of the figure in ``text``;
     otherwise None.
     """
-    capitals = _CAPITALS_RE.search(text)
+    capitals = next((m for m in _CAPITALS_RE.finditer(text)
+                     if m[0][0] in _CN_NUM or _PLAINLY_CAPITALS_RE.search(m[0])), None)
     if not capitals:
         return None
-    lead = _CN_NUM.get(capitals[0][:1])
-    n = _LEADING_UNIT_DIGITS.get(capitals[0][1:2])
+    lead = _CN_NUM.get(capitals[0][0])
+    n = _LEADING_UNIT_DIGITS[capitals[0][1]]
     m = _FIGURE_RE.search(text, max(figure_from, capitals.end()))
-    if not lead or n is None or not m:
+    if not m:
         return None
     if "万" in capitals[0][2:] and n < 5:
         n += 4  # 壹拾贰万...: the first unit counts within the 万
     whole, cents = m.group(0).rsplit(".", 1)
     digits = re.sub(r"\D", "", whole)
-    if len(digits) != n - 1 or (digits.startswith(str(lead)) and whole[:1].isdigit()):
-        return None
-    return Decimal(f"{lead}{digits}.{cents}"), m.start(), m.end()
+    if lead and len(digits) == n - 1 and not (digits.startswith(str(lead)) and whole[:1].isdigit()):
+        return Decimal(f"{lead}{digits}.{cents}"), m.start(), m.end()
+    if len(digits) == n + 1 and whole[:1].isdigit() and (lead is None or digits[1] == str(lead)):
+        return Decimal(f"{digits[1:]}.{cents}"), m.start(), m.end()
+    return None
 
 
 # a number with optional thousands separators and decimals: 1,234.50 1.234,50 1 234,50 1234
