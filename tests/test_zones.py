@@ -209,3 +209,11 @@ def test_a_number_that_reads_as_digits_again_stays_as_it_was():
     words = [Word("076534165", (0.40, 0.40, 0.62, 0.58), 0.60, 0, 1)]
     page = PageText(1, "ocr", words, 1000, 200, lang="eng")
     assert reread_value_zones(page, line_image("", "076534165")).words == words
+
+
+def test_a_date_beside_an_expiry_label_is_not_taken_for_a_misread_year():
+    """A card valid until 2068 is no misreading: not read again, even when the print would say otherwise."""
+    words = [Word("Expires", (0.04, 0.40, 0.15, 0.58), 0.95, 0, 1), Word("18", (0.40, 0.40, 0.44, 0.58), 0.84, 0, 1),
+             Word("Mar", (0.45, 0.40, 0.51, 0.58), 0.90, 0, 1), Word("2098", (0.52, 0.40, 0.60, 0.58), 0.72, 0, 1)]
+    page = PageText(1, "ocr", words, 1000, 200, lang="eng")
+    assert reread_value_zones(page, line_image("Expires", "18 Mar 2018")).words == words

@@ -13,13 +13,16 @@ surname threw tesseract's line finder) is read again the same way, and kept only
 the new reading is surer of every word.
 Words that were read, but read wrong, are looked at again on their own: a value OCR
 made letters of and was unsure of ("TOTAL isS.vU0" for 15.00), a date whose year no
-paper carries ("13 Mar 2098"), and a Chinese name OCR was unsure of (户名葵家乐 for
-蔡家乐: one stroke of dust and a character becomes its look-alike). Their box is read at
-several sizes and a value replaces the first reading only when most of those readings
-agree on it (a name: on a name that starts with a surname).
-Only fields no label on the page gave a value for are looked at again, two at most per
-page: the second look costs tesseract time, and the reading must keep pace with bare
-tesseract (``benchmarks/ocr_speed.py``).
+paper carries ("13 Mar 2098", not beside an expiry label), a Chinese name OCR was unsure
+of and that is no usual name (户名葵家乐 for 蔡家乐: one stroke of dust and a character
+becomes its look-alike), a plate whose province became another character (哪A67J85),
+and on a card a number whose first letter became a digit (076534165 for D76534165).
+Their box is read at several sizes, stacked in one tesseract call, and a value replaces
+the first reading only when most of those readings agree on it (a name: on a name that
+starts with a surname; a plate: on a province before the same plate).
+Only fields no label on the page gave a value for are looked at again, two strips at most
+per page and one name, plate and card number: the second look costs tesseract time, and
+the reading must keep pace with bare tesseract (``benchmarks/ocr_speed.py``).
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -71,7 +75,8 @@ _DIGITS_ONLY_RE = re.compile(r"\d{8,10}")
 
 
 def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
-    """``page`` with the values of date and amount labels read again where the first reading had none (or garbled)."""
+    """``page`` with the values of date and amount labels read again where the first reading had none (or garbled),
+    and the names, plates, card numbers and dates it misread mended where a closer look agrees."""
     if page.source != "ocr" or not page.words:
         return page
     t0 = time.perf_counter()
@@ -122,53 +127,80 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
             continue  # nothing read, or (a weak name) no surer reading of the whole value: keep the first
         done.add(hit.field)
         words = _splice(words, hit.row, zone, found)
-    # a Chinese name OCR was unsure of (one per page: a page names its person once or twice)
+    words = _mend_cn_name(words, clean, rows, labels, ctx)
+    words = _mend_plate_province(words, clean, rows, labels, ctx)
+    words = _mend_card_number(words, clean)
+    words = _mend_misread_years(words, clean, rows, ctx, MAX_ZONES - tried)
+    timings = {**page.timings, "zones": page.timings.get("zones", 0.0) + time.perf_counter() - t0}
+    return replace(page, words=words, timings=timings)
+
+
+def _mend_cn_name(words: list[Word], clean: np.ndarray, rows: list[Row], labels: list[LabelHit],
+                  ctx: Context) -> list[Word]:
+    """A Chinese name OCR was unsure of and that is no usual name, read again (one per page:
+    a page names its person once or twice)."""
     for hit in labels:
         unsure = _unsure_cn_name(hit, rows, labels, ctx) if hit.field in WEAK_NAME_FIELDS else None
         if unsure is None or unsure[0] not in words:
             continue
         word, at, name = unsure
         again = _read_words_again(clean, [_part_of(word, at, len(name))], "chi_sim", _cn_name_of(len(name)))
-        if again and again[0] != name:
-            value, _, found = again
-            sure = sum(w.confidence for w in found) / len(found)
-            words[words.index(word)] = replace(word, text=word.text[:at] + value + word.text[at + len(name):],
-                                               confidence=min(word.confidence, sure), weakest=None)
-        break
-    # a Chinese plate whose province OCR read as another character (哪A67J85 for 鄂A67J85)
+        return _put_in(words, word, at, len(name), again) if again and again[0] != name else words
+    return words
+
+
+def _mend_plate_province(words: list[Word], clean: np.ndarray, rows: list[Row], labels: list[LabelHit],
+                         ctx: Context) -> list[Word]:
+    """A Chinese plate whose province OCR read as another character (哪A67J85 for 鄂A67J85), read again."""
     for hit in labels:
-        lost = _plate_without_province(hit, rows, labels, ctx) if hit.field == "vehicle_plate" else None
-        if lost is None or lost[0] not in words:
+        found = _plate_without_province(hit, rows, labels, ctx) if hit.field == "vehicle_plate" else None
+        if found is None or found[0] not in words:
             continue
-        word, at, plate = lost
+        word, at, plate = found
         again = _read_words_again(clean, [_part_of(word, at, len(plate) + 1)], "chi_sim", _province_of(plate, ctx))
-        if again:
-            province, _, found = again
-            sure = sum(w.confidence for w in found) / len(found)
-            words[words.index(word)] = replace(word, text=word.text[:at] + province + word.text[at + 1:],
-                                               confidence=min(word.confidence, sure), weakest=None)
-        break
-    # a card's number whose first letter OCR read as a digit (076534165 for D76534165), labelled or not
-    if len(words) <= CARD_MAX_WORDS:
-        shape = re.compile(load_label_config()["fields"]["id_number"]["card_pattern"])
-        for word in [w for w in words if _DIGITS_ONLY_RE.fullmatch(w.text) and w.confidence < CN_NAME_SURE]:
+        return _put_in(words, word, at, 1, again) if again else words
+    return words
+
+
+def _mend_card_number(words: list[Word], clean: np.ndarray) -> list[Word]:
+    """On a card, a number whose first letter OCR read as a digit (076534165 for D76534165), labelled or not."""
+    if len(words) > CARD_MAX_WORDS:
+        return words
+    shape = re.compile(load_label_config()["fields"]["id_number"]["card_pattern"])
+    for word in words:
+        if _DIGITS_ONLY_RE.fullmatch(word.text) and word.confidence < CN_NAME_SURE:
             again = _read_words_again(clean, [word], "eng", _card_number_of(word.text, shape))
-            if again:
-                value, _, found = again
-                words[words.index(word)] = replace(word, text=value, confidence=min(w.confidence for w in found))
-            break
-    # a date whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, is read again on its own
-    for row in rows:
+            return _put_in(words, word, 0, len(word.text), again) if again else words
+    return words
+
+
+def _mend_misread_years(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Context, looks: int) -> list[Word]:
+    """Dates whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, each read again on its own
+    (``looks`` at most); an expiry's year may lie decades ahead."""
+    expiry = _expiry_pattern(tuple(load_label_config().get("expiry_labels", [])))
+    for above, row in zip([None, *rows], rows):
+        if expiry.search(row.text) or (above is not None and expiry.search(above.text)):
+            continue  # "Expires 01/2045"
         for start, end in misread_year_dates(row.text):
             first = [row.words[i] for i in row.words_in(start, end)]
-            if tried >= MAX_ZONES or not all(w in words for w in first):
+            if looks <= 0 or not all(w in words for w in first):
                 continue  # out of second looks, or already read again as a label's value
-            tried += 1
+            looks -= 1
             again = _read_words_again(clean, first, "eng", _value_of("date", ctx))
             if again:
                 words = _splice(words, row, *again[1:])
-    timings = {**page.timings, "zones": page.timings.get("zones", 0.0) + time.perf_counter() - t0}
-    return replace(page, words=words, timings=timings)
+    return words
+
+
+def _put_in(words: list[Word], word: Word, at: int, length: int,
+            again: tuple[str, tuple[float, float, float, float], list[Word]]) -> list[Word]:
+    """``words`` with characters ``at``..``at + length`` of ``word`` replaced by the value read again; the
+    word is no surer than the readings that agreed on it."""
+    value, _, found = again
+    sure = sum(w.confidence for w in found) / len(found)
+    mended = replace(word, text=word.text[:at] + value + word.text[at + length:],
+                     confidence=min(word.confidence, sure), weakest=None)
+    return [mended if w is word else w for w in words]
 
 
 def _guessed_words(cand: Candidate) -> list[Word]:
@@ -181,6 +213,12 @@ def _guessed_words(cand: Candidate) -> list[Word]:
         if mark.confidence < DOUBTFUL and len(mark.text) == 1 and not mark.text.isdigit():
             return [mark, *words]
     return words if any(any(ch.isalpha() for ch in w.text) and w.confidence < DOUBTFUL for w in words) else []
+
+
+@lru_cache(maxsize=4)
+def _expiry_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the expiry labels, as a word (English) or as written (Chinese)."""
+    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in labels) or "(?!)", re.I)
 
 
 def _value_of(kind: str, ctx: Context) -> Callable[[str], str | None]:
