@@ -180,6 +180,11 @@ class LabelHit:
     fuzzy: bool = False  # matched with one Chinese character misread or dropped
     glued: bool = False  # OCR joined the label and its value into one word ("户名杜秀英")
 
+    @property
+    def word_end(self) -> int:
+        """Where the word the label ends in ends in ``row.text``: a glued value's end."""
+        return self.row.spans[self.row.words_in(self.end - 1, self.end)[-1]][1]
+
 
 @lru_cache(maxsize=4)
 def load_label_config(path: str = str(LABELS_PATH)) -> dict[str, Any]:
@@ -660,7 +665,7 @@ def candidates_from_label(
     got = parse(row.text[:end], hit.end, ctx)
     if hit.glued and got and hit.field == "name":
         # "姓名张三 性别 男": the name is the rest of the word OCR glued to the label
-        word_end = row.spans[row.words_in(hit.end - 1, hit.end)[-1]][1]
+        word_end = hit.word_end
         got = (normalize_name(row.text[got[1]:word_end]), got[1], word_end) if word_end > got[1] else None
     if hit.glued and not (got and _glued_value_ok(hit.field, kind, got[0])):
         return out  # what follows a glued label is its value or nothing: never look below
@@ -1122,7 +1127,8 @@ def _merge_rows(a: Row, b: Row) -> Row:
     return Row(a.page_no, a.index, words, text, spans)
 
 
-def _has_word(low: str, words: list[str]) -> bool:
+def has_word(low: str, words: list[str]) -> bool:
+    """One of ``words`` in lower-case ``low`` as a word of its own (Chinese: anywhere)."""
     return any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", low) for w in words)
 
 
@@ -1150,7 +1156,7 @@ def _issuer_candidates(rows: list[Row], cfg: dict[str, Any], labels: list[LabelH
         if letters < 3 or digits > letters or low.strip(" -") in titles:
             continue
         score = 1.0 - 0.08 * rank
-        if _has_word(low, org_words):
+        if has_word(low, org_words):
             score += 0.6
         if any(low.startswith(t) or low.endswith(t) for t in titles):
             score -= 0.6

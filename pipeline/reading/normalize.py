@@ -387,7 +387,6 @@ def _ocr_digits(text: str) -> str:
     return _OCR_FIVE_RE.sub("5", _OCR_ZERO_RE.sub(lambda m: "0" * len(m.group(0)), text))
 
 
-
 def normalize_amount(text: str) -> Decimal | None:
     """The amount in ``text`` as a Decimal with two places.
 

@@ -30,15 +30,14 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 
 import cv2
 import numpy as np
 
 from pipeline.reading.cleanup import deskew, estimate_skew, percentile
 from pipeline.reading.extract import (CN_NAME_RE, CN_PROVINCES, PARSERS, Candidate, Context, LabelHit, Row,
-                                      candidates_from_label, cn_surname_starts, field_specs, find_labels, load_label_config,
-                                      page_rows)
+                                      candidates_from_label, cn_surname_starts, field_specs, find_labels, has_word,
+                                      load_label_config, page_rows)
 from pipeline.reading.normalize import infer_date_order, misread_year_dates
 from pipeline.reading.ocr import run_tesseract
 from pipeline.reading.person_names import usual_cn_name
@@ -71,6 +70,7 @@ _CN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 # A page of this many words or fewer is a card: a number on it of eight to ten digits that OCR was unsure
 # of may be a card number whose letter was read as a digit (labels.yaml, id_number's card_pattern)
 CARD_MAX_WORDS = 60
+CARD_NUMBER_SURE = 0.7  # ...and unsure means less sure than this
 _DIGITS_ONLY_RE = re.compile(r"\d{8,10}")
 
 
@@ -168,7 +168,7 @@ def _mend_card_number(words: list[Word], clean: np.ndarray) -> list[Word]:
         return words
     shape = re.compile(load_label_config()["fields"]["id_number"]["card_pattern"])
     for word in words:
-        if _DIGITS_ONLY_RE.fullmatch(word.text) and word.confidence < CN_NAME_SURE:
+        if _DIGITS_ONLY_RE.fullmatch(word.text) and word.confidence < CARD_NUMBER_SURE:
             again = _read_words_again(clean, [word], "eng", _card_number_of(word.text, shape))
             return _put_in(words, word, 0, len(word.text), again) if again else words
     return words
@@ -177,9 +177,9 @@ def _mend_card_number(words: list[Word], clean: np.ndarray) -> list[Word]:
 def _mend_misread_years(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Context, looks: int) -> list[Word]:
     """Dates whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, each read again on its own
     (``looks`` at most); an expiry's year may lie decades ahead."""
-    expiry = _expiry_pattern(tuple(load_label_config().get("expiry_labels", [])))
+    expiry = load_label_config().get("expiry_labels", [])
     for above, row in zip([None, *rows], rows):
-        if expiry.search(row.text) or (above is not None and expiry.search(above.text)):
+        if has_word(row.text.lower(), expiry) or (above is not None and has_word(above.text.lower(), expiry)):
             continue  # "Expires 01/2045"
         for start, end in misread_year_dates(row.text):
             first = [row.words[i] for i in row.words_in(start, end)]
@@ -215,12 +215,6 @@ def _guessed_words(cand: Candidate) -> list[Word]:
     return words if any(any(ch.isalpha() for ch in w.text) and w.confidence < DOUBTFUL for w in words) else []
 
 
-@lru_cache(maxsize=4)
-def _expiry_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of the expiry labels, as a word (English) or as written (Chinese)."""
-    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in labels) or "(?!)", re.I)
-
-
 def _value_of(kind: str, ctx: Context) -> Callable[[str], str | None]:
     """The value a reading gives as a ``kind`` field; an amount only as a whole figure with cents."""
     def value(text: str) -> str | None:
@@ -250,8 +244,7 @@ def _unsure_cn_name(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx:
     if cands:
         row, start, end = cands[0].row, cands[0].start, cands[0].end
     elif hit.glued:  # the rest of the label's word, refused as a name because its first character is no surname
-        row, start = hit.row, hit.end
-        end = row.spans[row.words_in(hit.end - 1, hit.end)[-1]][1]
+        row, start, end = hit.row, hit.end, hit.word_end
     else:
         return None
     at = row.words_in(start, end)
