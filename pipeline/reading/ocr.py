@@ -15,8 +15,6 @@ tesseract sees it; word boxes are always fractions of the clean page.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from dataclasses import replace
 from statistics import median
@@ -27,7 +25,7 @@ import pytesseract
 from PIL import Image
 
 from pipeline.reading.cleanup import (SOLID_PRINT, Marks, _ink, _small, mark_stats, detect_orientation, measure_marks, rotate,
-                                      to_grey)
+                                      tesseract_input, to_grey)
 from pipeline.reading.types import PageText, Word
 
 LATIN, HAN, BOTH = "eng", "chi_sim", "chi_sim+eng"
@@ -54,8 +52,6 @@ SECOND_LOOK_MIN_WORDS = 5  # fewer words: a photo or a blank, nothing to gain fr
 SCRIPT_LANG = {"Latin": LATIN, "Han": HAN}  # tesseract OSD script -> language pack
 MERGE_CJK_GAP = 0.6  # x line height: Chinese characters this close belong to one word
 MERGE_MIXED_GAP = 0.12  # x line height: digits touching a Chinese character ("2024年")
-
-_SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
 def choose_language(image: Image.Image | np.ndarray) -> str:
@@ -236,14 +232,10 @@ def reading_score(page: PageText) -> float:
 
 def run_tesseract(grey: np.ndarray, lang: str, page_no: int = 1, config: str = TESSERACT_CONFIG) -> PageText:
     """One tesseract pass through ``image_to_data``; words grouped into page-wide line numbers.
-
-    The image goes to tesseract as an uncompressed file in shared memory: pytesseract's
-    own PNG encoding of a 200 DPI page costs ~50 ms, 5% of the OCR itself.
     """
     h, w = grey.shape[:2]
-    with tempfile.NamedTemporaryFile(suffix=".bmp", dir=_SCRATCH) as f:
-        cv2.imwrite(f.name, grey)
-        data = pytesseract.image_to_data(f.name, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+    with tesseract_input(grey) as name:
+        data = pytesseract.image_to_data(name, lang=lang, config=config, output_type=pytesseract.Output.DICT)
     line_ids: dict[tuple[int, int, int], int] = {}
     words: list[Word] = []
     for i, text in enumerate(data["text"]):
