@@ -409,3 +409,29 @@ def test_percentiles_of_a_page_from_its_histogram_are_numpys(q):
     rng = np.random.default_rng(7)
     page = np.clip(rng.normal(210, 40, (300, 200)), 0, 255).astype(np.uint8)
     assert np.array_equal(cleanup.percentile(page, q), np.percentile(page, q))
+
+
+@pytest.mark.parametrize("body", [12, 24])  # small print: rules looked for at full size; claim-form print: at half size
+def test_the_rules_of_a_ruled_table_are_found_and_its_text_is_left(body):
+    img = Image.new("L", (1600, 900), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(NOTO_CJK, body)
+    xs, ys = [100, 600, 1100, 1500], [100, 250, 400, 550]
+    for x in xs:
+        draw.line([(x, ys[0]), (x, ys[-1])], fill=0, width=1)
+    for y in ys:
+        draw.line([(xs[0], y), (xs[-1], y)], fill=0, width=1)
+    for i, y in enumerate(ys[:-1]):
+        draw.text((130, y + 50), f"Item {i} 项目", fill=0, font=font)
+        draw.text((630, y + 50), f"{(i + 1) * 125.5:.2f}", fill=0, font=font)
+    grey = np.asarray(img)
+    rule_ink = np.zeros(grey.shape, bool)
+    for x in xs:
+        rule_ink[ys[0]:ys[-1] + 1, x] = True
+    for y in ys:
+        rule_ink[y, xs[0]:xs[-1] + 1] = True
+    text_ink = (grey < 128) & ~cv2.dilate(rule_ink.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    rules = cleanup.find_rules(grey, cleanup.measure_marks(grey).text_height) > 0
+    assert rules.shape == grey.shape
+    assert (rules & rule_ink).sum() >= 0.98 * rule_ink.sum()
+    assert (rules & text_ink).sum() <= 0.01 * text_ink.sum()

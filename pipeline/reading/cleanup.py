@@ -144,7 +144,7 @@ def tesseract_input(grey: np.ndarray) -> Iterator[str]:
     """The image as an uncompressed file in shared memory, named for tesseract.
 
     Given an array, pytesseract encodes a PNG first: ~50 ms for a 200 DPI page, 5% of the
-    OCR itself, and more than a second look at a small copy costs.
+    OCR itself.
     """
     with tempfile.NamedTemporaryFile(suffix=".bmp", dir=_SCRATCH) as f:
         cv2.imwrite(f.name, grey)
