@@ -231,8 +231,7 @@ def reading_score(page: PageText) -> float:
 
 
 def run_tesseract(grey: np.ndarray, lang: str, page_no: int = 1, config: str = TESSERACT_CONFIG) -> PageText:
-    """One tesseract pass through ``image_to_data``; words grouped into page-wide line numbers.
-    """
+    """One tesseract pass through ``image_to_data``; words grouped into page-wide line numbers."""
     h, w = grey.shape[:2]
     with tesseract_input(grey) as name:
         data = pytesseract.image_to_data(name, lang=lang, config=config, output_type=pytesseract.Output.DICT)
