@@ -146,6 +146,41 @@ def test_cash_paid_less_change_given_overrules_a_total_that_cannot_be_right(line
     assert fields("medical_invoice", page)["total_amount"] == owed
 
 
+def _read_weakly(page: PageText, figure: str, confidence: float) -> PageText:
+    """``page`` with OCR unsure of the words reading ``figure``."""
+    return replace(page, words=[replace(w, confidence=confidence) if w.text == figure else w for w in page.words])
+
+
+@pytest.mark.parametrize("lines, misread, bill", [
+    # the tax summary's net plus its tax, twice, against a total whose 1 was read as a 4
+    (["SUB-TOTAL(EX)              16.98", "TOTAL                      48.00", "CASH                       //AB.00",
+      "GST SUMMARY", "SR      6.00     16.98     1.02", "TOTAL            16.98     1.02"], "48.00", "18.00"),
+    # the total lost its first digits: "TOTA In, 3.35" for 153.35
+    (["Total Qty. 18             144.68", "TOTA In,                   3.35", "GST SUMMARY",
+      "SR      6.00    144.68     8.67"], "3.35", "153.35"),
+    # the net and its tax side by side on one line add up to the bill, one digit from the total read
+    (["SUB-TOTAL                  62.80", "TOTAL INCL GST RK          62.06", "GST Taxable Amt GST Amt",
+      "SR(I) 6%          58.49      3.51"], "62.06", "62.00"),
+])
+def test_a_total_read_one_digit_wrong_gives_way_to_the_bill_the_receipt_agrees_on(lines, misread, bill):
+    page = page_of([(0.10, 0.05, "TEO HENG STATIONERY & BOOKS")] + [(0.10, 0.50 + 0.03 * i, t) for i, t in enumerate(lines)])
+    assert fields("medical_invoice", _read_weakly(page, misread, 0.6))["total_amount"] == bill
+
+
+@pytest.mark.parametrize("lines, total", [
+    # read surely, the total outweighs cash less change read with one digit wrong...
+    (["TOTAL                      18.00", "CASH                       20.00", "CHANGE                      3.00"], "18.00"),
+    # ...and a net before tax printed twice, one digit from it
+    (["Total Amt Payable           7.40", "Amt excl GST                7.00", "GST Summary      7.00"], "7.40"),
+    # a figure a few cents off is the bill before cash rounding, not a misreading
+    (["Total Sales Incl GST       248.04", "Rounding                    0.01", "Total After Rounding      248.05",
+      "GST Summary", "SR      6.00    234.00    14.04"], "248.05"),
+])
+def test_a_total_read_surely_stands_against_figures_that_merely_look_like_it(lines, total):
+    page = page_of([(0.10, 0.05, "KEDAI RUNCIT MAJU SDN BHD")] + [(0.10, 0.50 + 0.03 * i, t) for i, t in enumerate(lines)])
+    assert fields("medical_invoice", page)["total_amount"] == total
+
+
 def test_an_unlabelled_receipt_date_is_the_one_stamped_with_the_time_of_sale():
     page = page_of([(0.10, 0.05, "PASAR RAYA SDN BHD"), (0.10, 0.12, "TAX INV: 002-1550040 19/03/16"),
                     (0.10, 0.40, "VEGETABLES 2.00"), (0.10, 0.60, "18/03/18 09:03 #002-15500408")])

@@ -206,6 +206,11 @@ def test_amounts_are_located_in_their_text():
     assert found == [("64. 15", Decimal("64.15")), ("100.00", Decimal("100.00"))]
 
 
+def test_a_number_too_long_to_be_an_amount_is_passed_over_not_an_error():
+    text = "Ref " + "9" * 40 + " TOTAL 12.50"  # a barcode run together with its neighbours
+    assert [v for _, _, v in find_amounts(text)] == [Decimal("12.50")]
+
+
 @pytest.mark.parametrize(
     "text, code",
     [("¥1,200", "CNY"), ("1200元", "CNY"), ("人民币", "CNY"), ("RMB 5", "CNY"), ("$5", "USD"), ("US$5", "USD"),

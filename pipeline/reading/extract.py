@@ -1387,6 +1387,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             best = _cash_rounded(best, rows, field_cfg["cash_rounding"])
         if name == "total_amount" and "paid_less_change" in field_cfg:
             best = _paid_less_change(best, rows, field_cfg["paid_less_change"])
+        if name == "total_amount" and "vouched_by_figures" in field_cfg:
+            best = _vouched_by_figures(best, rows, field_cfg)
         found.append(best.to_field())
     return found
 
@@ -1465,15 +1467,7 @@ def _paid_less_change(total: Candidate, rows: list[Row], rule: dict[str, Any]) -
     amount on the page); a total within the rounding step of it stands. Without change
     (exact money, a card) it says nothing.
     """
-    def amount_after(words: list[str]) -> tuple[Row, Decimal] | None:
-        for r in rows:
-            if re.match(r"\W*(?:" + "|".join(map(re.escape, words)) + r")\b", r.text, re.I):
-                found = [v for s, e, v in find_amounts(r.text)  # a till prints cents: "50 200" is no sum
-                         if not _inside_date(r.text, s, e) and _has_cents(r.text[s:e])]
-                return (r, found[-1]) if found else None
-        return None
-
-    paid, change = amount_after(rule["paid"]), amount_after(rule["change"])
+    paid, change = _amount_after(rows, rule["paid"]), _amount_after(rows, rule["change"])
     if not paid or not change or not 0 < change[1] < paid[1]:
         return total
     owed = paid[1] - change[1]
@@ -1484,3 +1478,67 @@ def _paid_less_change(total: Candidate, rows: list[Row], rule: dict[str, Any]) -
     row = change[0]
     return replace(total, value=format_amount(owed), raw=f"{paid[0].text} − {row.text}", row=row, start=0,
                    end=len(row.text), method="position", bonus=0.9)
+
+
+def _amount_after(rows: list[Row], words: list[str]) -> tuple[Row, Decimal] | None:
+    """The figure on the first line that begins with one of ``words`` ("CASH 101.00")."""
+    for r in rows:
+        if re.match(r"\W*(?:" + "|".join(map(re.escape, words)) + r")\b", r.text, re.I):
+            found = [v for _, v, _ in _figures(r)]
+            return (r, found[-1]) if found else None
+    return None
+
+
+def _figures(row: Row) -> list[tuple[int, Decimal, float]]:
+    """(start, value, OCR confidence) of each figure on the line printed with cents, as tills print
+    them ("50 200" is no sum)."""
+    return [(s, v, row.confidence_of(s, e)) for s, e, v in find_amounts(row.text)
+            if not _inside_date(row.text, s, e) and _has_cents(row.text[s:e])]
+
+
+def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) -> Candidate:
+    """The bill the rest of the receipt agrees on, where the total read is one OCR slip from it.
+
+    A till prints the bill more than once: again as the card charge or a summary's total,
+    as a tax summary's net plus its tax ("SR 6.00 16.98 1.02"), as cash less change. When
+    these agree on a figure one misread digit from the total read (18.00 read 48.00), or
+    that the total read lost its first digits of (42.40 read 2.40), and outweigh the total,
+    the figure they agree on is the bill. Each sum counts one; each copy counts its OCR
+    confidence, times ``copy_weight``: a summary prints the net before tax more than once,
+    and a net one digit from the total is no misreading of it. The total counts its own
+    reading's confidence, and its copies and sums count for it too.
+    """
+    rule = cfg["vouched_by_figures"]
+    page = [r for r in rows if r.page_no == total.row.page_no]
+    weight: dict[Decimal, float] = {}
+    for r in page:
+        figures = _figures(r)
+        for s, v, conf in figures:
+            if not (r is total.row and s == total.start):
+                weight[v] = weight.get(v, 0.0) + conf * float(rule["copy_weight"])
+        for (_, a, _), (_, b, _) in zip(figures, figures[1:]):  # a net and its tax, side by side
+            if 0 < b <= a * Decimal(rule["tax_share"]):
+                weight[a + b] = weight.get(a + b, 0.0) + 1.0
+    cash = cfg["paid_less_change"]
+    paid, change = _amount_after(page, cash["paid"]), _amount_after(page, cash["change"])
+    if paid and change and 0 < change[1] < paid[1]:
+        weight[paid[1] - change[1]] = weight.get(paid[1] - change[1], 0.0) + 1.0
+    read = Decimal(total.value)
+    own = weight.get(read, 0.0) + total.row.confidence_of(total.start, total.end)
+    # a figure within the rounding step is the bill before or after cash rounding, not a misreading
+    step = Decimal(cfg["cash_rounding"]["step"])
+    slips = [v for v in weight if abs(v - read) >= step and _one_slip(format_amount(read), format_amount(v))]
+    if not slips:
+        return total
+    best = max(slips, key=lambda v: weight[v])
+    if weight[best] <= own + float(rule["margin"]):
+        return total
+    return replace(total, value=format_amount(best), raw=f"{total.raw} (agreed: {format_amount(best)})",
+                   bonus=total.bonus * 0.9)
+
+
+def _one_slip(read: str, figure: str) -> bool:
+    """``read`` is ``figure`` with one digit misread, or with its first one or two digits lost."""
+    if len(read) == len(figure):
+        return sum(a != b for a, b in zip(read, figure)) == 1
+    return 0 < len(figure) - len(read) <= 2 and figure.endswith(read)

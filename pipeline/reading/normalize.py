@@ -442,10 +442,11 @@ def find_amounts(text: str) -> list[tuple[int, int, Decimal]]:
     for m in _NUMBER_RE.finditer(joined):
         try:
             v = _parse_number(m.group(0))
-        except InvalidOperation:
+            v = None if v is None else v.quantize(Decimal("0.01"))
+        except InvalidOperation:  # not a number, or one too long to be an amount
             continue
         if v is not None:
-            out.append((where[m.start()], where[m.end() - 1] + 1, v.quantize(Decimal("0.01"))))
+            out.append((where[m.start()], where[m.end() - 1] + 1, v))
     return out
 
 
