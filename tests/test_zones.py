@@ -128,6 +128,28 @@ def test_a_date_with_a_year_no_paper_carries_is_read_again_without_a_label():
     assert {f.name: f.value for f in extract_fields("medical_invoice", [page])}["issue_date"] == "2018-03-18"
 
 
+def test_a_date_ocr_was_unsure_of_is_read_again_and_most_readings_decide():
+    """SROIE 090: a till's "Date : 13/03/2017" came out 19/03/2017, OCR unsure of it."""
+    words = [Word("Date:", (0.04, 0.40, 0.12, 0.58), 0.95, 0, 1), Word("16/03/2018", (0.40, 0.40, 0.55, 0.58), 0.60, 0, 1)]
+    page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), line_image("Date:", "15/03/2018"))
+    assert {f.name: f.value for f in extract_fields("medical_invoice", [page])}["issue_date"] == "2018-03-15"
+
+
+def test_a_date_ocr_was_sure_of_is_not_read_again():
+    words = [Word("Date:", (0.04, 0.40, 0.12, 0.58), 0.95, 0, 1), Word("16/03/2018", (0.40, 0.40, 0.55, 0.58), 0.93, 0, 1)]
+    page = PageText(1, "ocr", words, 1000, 200, lang="eng")
+    assert reread_value_zones(page, line_image("Date:", "15/03/2018")).words == words
+
+
+def test_a_real_receipt_date_read_unsurely_is_read_again():
+    from pipeline.reading.read_file import read_path
+
+    root = needs_shared("data", "receipts_sroie")
+    doc = read_path(root / "img" / "090.jpg")
+    assert json.loads((root / "key" / "090.json").read_text())["date"] == "13/03/2017"
+    assert {f.name: f.value for f in extract_fields("medical_invoice", doc.pages)}["issue_date"] == "2017-03-13"
+
+
 def test_readings_that_do_not_agree_leave_the_misread_year_as_it_was():
     """Nothing there to read: no value gets the votes to replace the first reading, which stays for a person to see."""
     words = [Word("18", (0.40, 0.40, 0.44, 0.58), 0.84, 0, 1), Word("Mar", (0.45, 0.40, 0.51, 0.58), 0.90, 0, 1),

@@ -13,7 +13,8 @@ surname threw tesseract's line finder) is read again the same way, and kept only
 the new reading is surer of every word.
 Words that were read, but read wrong, are looked at again on their own: a value OCR
 made letters of and was unsure of ("TOTAL isS.vU0" for 15.00), a date whose year no
-paper carries ("13 Mar 2098", not beside an expiry label), a Chinese name OCR was unsure
+paper carries ("13 Mar 2098", not beside an expiry label) or one OCR was unsure of
+("16/03/2018" for 15/03: half the readings must agree to change it), a Chinese name OCR was unsure
 of and that is no usual name (户名葵家乐 for 蔡家乐: one stroke of dust and a character
 becomes its look-alike), a plate whose province became another character (哪A67J85),
 and on a card a number whose first letter became a digit (076534165 for D76534165).
@@ -38,7 +39,7 @@ from pipeline.reading.cleanup import deskew, estimate_skew, percentile
 from pipeline.reading.extract import (CN_NAME_RE, CN_PROVINCES, PARSERS, Candidate, Context, LabelHit, Row,
                                       candidates_from_label, cn_surname_starts, field_specs, find_labels, has_word,
                                       load_label_config, page_rows)
-from pipeline.reading.normalize import infer_date_order, misread_year_dates
+from pipeline.reading.normalize import find_dates, infer_date_order, misread_year_dates
 from pipeline.reading.ocr import run_tesseract
 from pipeline.reading.person_names import usual_cn_name
 from pipeline.reading.types import PageText, Word
@@ -50,6 +51,7 @@ ZONE_TEXT_HEIGHT = 32  # pixels: the strip is enlarged until its letters are abo
 MAX_ZONE_SKEW = 8.0
 PAD = 10  # pixels of paper around the strip: tesseract misses print that touches the edge
 MAX_OFF_MIDDLE = 0.2  # of the strip's height (about 0.7 label heights): farther is the next line
+DATE_SURE = 0.85  # a date OCR was less sure of than this is read again (SROIE development: most misread dates were)
 MAX_ZONES = 2  # per page: a page of unreadable labels is not worth a dozen more passes
 WEAK_NAME_FIELDS = frozenset({"name"})
 WEAK_VALUE_WORD = 0.2  # OCR confidence under which a word of a name was not made out at all
@@ -59,6 +61,7 @@ SURE_WORD = 0.8
 WORD_PADS = (0.4, 0.8)
 WORD_TEXT_HEIGHTS = (20, 28, 36, 48)
 MIN_AGREEING = 2
+UNSURE_DATE_AGREEING = 4  # of the eight readings, to replace a date that can be but OCR was unsure of
 STACK_GAP = 40  # pixels of paper between the stacked copies
 # an amount read again counts only as a whole figure with cents: "iS.v0" parses, as 0.00
 _WHOLE_FIGURE_RE = re.compile(r"^[^\w]*\d[\d,]*[.,]\d\d[^\w]*$")
@@ -175,20 +178,29 @@ def _mend_card_number(words: list[Word], clean: np.ndarray) -> list[Word]:
 
 
 def _mend_misread_years(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Context, looks: int) -> list[Word]:
-    """Dates whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, each read again on its own
-    (``looks`` at most); an expiry's year may lie decades ahead."""
+    """Dates whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, then dates OCR was unsure
+    of (under ``DATE_SURE``: "16/03/2018" for 15/03), each read again on its own (``looks`` at most); an
+    expiry's year may lie decades ahead. A date that can be needs more readings to agree on another
+    (``UNSURE_DATE_AGREEING``) than one that cannot. Chinese dates are left as read: tesseract is less
+    sure of Chinese characters as a rule, and 年月日 already tell a date's parts apart."""
     expiry = load_label_config().get("expiry_labels", [])
+    spans: list[tuple[Row, int, int, str | None]] = []  # row, start, end, the date as read when it can be
     for above, row in zip([None, *rows], rows):
         if has_word(row.text.lower(), expiry) or (above is not None and has_word(above.text.lower(), expiry)):
             continue  # "Expires 01/2045"
-        for start, end in misread_year_dates(row.text):
-            first = [row.words[i] for i in row.words_in(start, end)]
-            if looks <= 0 or not all(w in words for w in first):
-                continue  # out of second looks, or already read again as a label's value
-            looks -= 1
-            again = _read_words_again(clean, first, "eng", _value_of("date", ctx))
-            if again:
-                words = _splice(words, row, *again[1:])
+        spans += [(row, s, e, None) for s, e in misread_year_dates(row.text)]
+    spans += [(row, s, e, iso) for row in rows for s, e, iso in find_dates(row.text, ctx.date_order)
+              if row.confidence_of(s, e) < DATE_SURE and not _CN_RUN_RE.search(row.text[s:e])
+              and not any(r is row and s < e2 and s2 < e for r, s2, e2, _ in spans)]
+    for row, start, end, read in spans:
+        first = [row.words[i] for i in row.words_in(start, end)]
+        if looks <= 0 or not all(w in words for w in first):
+            continue  # out of second looks, or already read again as a label's value
+        looks -= 1
+        again = _read_words_again(clean, first, "eng", _value_of("date", ctx),
+                                  MIN_AGREEING if read is None else UNSURE_DATE_AGREEING)
+        if again and again[0] != read:
+            words = _splice(words, row, *again[1:])
     return words
 
 
@@ -305,13 +317,13 @@ def _part_of(word: Word, at: int, length: int) -> Word:
 
 
 def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, value_of: Callable[[str], str | None],
-                      ) -> tuple[str, tuple[float, float, float, float], list[Word]] | None:
+                      agreeing: int = MIN_AGREEING) -> tuple[str, tuple[float, float, float, float], list[Word]] | None:
     """(value, zone, words) of the value most readings of ``first``'s box at other sizes agree on; None if they do not.
 
     A single second reading of a few words is as likely to slip as the first one was
     (2018 read as 2015 at one size, as 2018 at three): the box is cut out with a little
     and with more paper around it, at each of ``WORD_TEXT_HEIGHTS``, and only a value
-    that at least ``MIN_AGREEING`` of these readings give, and more of them than any
+    that at least ``agreeing`` of these readings give, and more of them than any
     other value, replaces the first reading. The copies are stacked on one image and
     read in one tesseract call: starting tesseract costs more than reading a few words.
     """
@@ -350,7 +362,7 @@ def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, value_of:
         if got:
             votes.setdefault(got, []).append((zone, found))
     ranked = sorted(votes.items(), key=lambda kv: len(kv[1]), reverse=True)
-    if not ranked or len(ranked[0][1]) < MIN_AGREEING or (len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1])):
+    if not ranked or len(ranked[0][1]) < agreeing or (len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1])):
         return None
     value, ((zone, found), *_) = ranked[0]
     return value, zone, found
