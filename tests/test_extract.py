@@ -181,6 +181,23 @@ def test_a_total_read_surely_stands_against_figures_that_merely_look_like_it(lin
     assert fields("medical_invoice", page)["total_amount"] == total
 
 
+def test_a_vat_invoice_total_read_without_its_cents_is_the_net_plus_its_tax():
+    """A scanned 增值税发票: the figure after (小写) came out "90"; 合计 and 税额 were read."""
+    page = page_of([(0.10, 0.05, "上海市永信汽车服务有限公司"), (0.10, 0.10, "增值税普通发票"),
+                    (0.10, 0.50, "合计              5834.52"), (0.10, 0.53, "税率 13% ，税额 758.49"),
+                    (0.10, 0.56, "价税合计（大写） 陆仟伍佰玖拾叁元零壹分 （小写） 90")])
+    page = _read_weakly(page, "90", 0.27)
+    assert fields("repair_invoice", page, lang_hint="zh")["total_amount"] == "6593.01"
+
+
+def test_an_itemised_bill_line_is_no_net_and_tax_for_a_total_read_unsurely():
+    """Quantity 3 ran into the unit price ("3 238.70" read as 3238.70): the line's figures add up to nothing."""
+    page = page_of([(0.10, 0.05, "北京市中心医院"), (0.10, 0.40, "1 麻醉费 913.00 913.00"), (0.10, 0.43, "2 检查费 3 238.70 716.10"),
+                    (0.10, 0.50, "合计金额: 732.08")])
+    page = _read_weakly(page, "732.08", 0.23)
+    assert fields("itemised_bill", page, lang_hint="zh")["total_amount"] == "732.08"
+
+
 def test_an_unlabelled_receipt_date_is_the_one_stamped_with_the_time_of_sale():
     page = page_of([(0.10, 0.05, "PASAR RAYA SDN BHD"), (0.10, 0.12, "TAX INV: 002-1550040 19/03/16"),
                     (0.10, 0.40, "VEGETABLES 2.00"), (0.10, 0.60, "18/03/18 09:03 #002-15500408")])

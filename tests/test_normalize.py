@@ -206,6 +206,11 @@ def test_amounts_are_located_in_their_text():
     assert found == [("64. 15", Decimal("64.15")), ("100.00", Decimal("100.00"))]
 
 
+def test_a_chinese_full_width_decimal_comma_keeps_the_cents():
+    text = "（小写） Y22240，98"
+    assert [(text[s:e], v) for s, e, v in find_amounts(text)] == [("22240，98", Decimal("22240.98"))]
+
+
 def test_a_number_too_long_to_be_an_amount_is_passed_over_not_an_error():
     text = "Ref " + "9" * 40 + " TOTAL 12.50"  # a barcode run together with its neighbours
     assert [v for _, _, v in find_amounts(text)] == [Decimal("12.50")]

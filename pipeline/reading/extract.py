@@ -1480,13 +1480,25 @@ def _paid_less_change(total: Candidate, rows: list[Row], rule: dict[str, Any]) -
                    end=len(row.text), method="position", bonus=0.9)
 
 
-def _amount_after(rows: list[Row], words: list[str]) -> tuple[Row, Decimal] | None:
-    """The figure on the first line that begins with one of ``words`` ("CASH 101.00")."""
+def _amount_after(rows: list[Row], words: list[str], cjk: bool = False) -> tuple[Row, Decimal] | None:
+    """The last figure on the first line that begins with one of ``words`` ("CASH 101.00"); ``cjk``: a
+    Chinese word may run on into OCR's noise ("合计让 19682.28")."""
+    end = r"(?:\b|(?<=[\u3400-\u9fff]))" if cjk else r"\b"
+    starts = re.compile(r"\W*(?:" + "|".join(map(re.escape, words)) + ")" + end, re.I)
+    return _last_figure(next((r for r in rows if starts.match(r.text)), None))
+
+
+def _amount_on(rows: list[Row], words: list[str]) -> tuple[Row, Decimal] | None:
+    """The last figure on the first line that holds one of ``words`` and a figure ("税率 13% ，税额 758.49")."""
     for r in rows:
-        if re.match(r"\W*(?:" + "|".join(map(re.escape, words)) + r")\b", r.text, re.I):
-            found = [v for _, v, _ in _figures(r)]
-            return (r, found[-1]) if found else None
+        if any(w in r.text.lower() for w in words) and (found := _last_figure(r)):
+            return found
     return None
+
+
+def _last_figure(row: Row | None) -> tuple[Row, Decimal] | None:
+    found = [v for _, v, _ in _figures(row)] if row is not None else []
+    return (row, found[-1]) if row is not None and found else None
 
 
 def _figures(row: Row) -> list[tuple[int, Decimal, float]]:
@@ -1500,13 +1512,15 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
     """The bill the rest of the receipt agrees on, where the total read is one OCR slip from it.
 
     A till prints the bill more than once: again as the card charge or a summary's total,
-    as a tax summary's net plus its tax ("SR 6.00 16.98 1.02"), as cash less change. When
-    these agree on a figure one misread digit from the total read (18.00 read 48.00), or
-    that the total read lost its first digits of (42.40 read 2.40), and outweigh the total,
-    the figure they agree on is the bill. Each sum counts one; each copy counts its OCR
-    confidence, times ``copy_weight``: a summary prints the net before tax more than once,
-    and a net one digit from the total is no misreading of it. The total counts its own
-    reading's confidence, and its copies and sums count for it too.
+    as a tax summary's net plus its tax ("SR 6.00 16.98 1.02"), as cash less change; an
+    invoice as its net line plus its tax line (合计 + 税额). When these agree on a figure
+    one misread digit from the total read (18.00 read 48.00), or that the total read lost
+    its first digits of (42.40 read 2.40), and outweigh the total, the figure they agree
+    on is the bill. Each sum counts one; each copy counts its OCR confidence, times
+    ``copy_weight``: a summary prints the net before tax more than once, and a net one
+    digit from the total is no misreading of it. The total counts its own reading's
+    confidence, and its copies and sums count for it too. A total read without cents or
+    hardly read at all gives way to a sum of labelled figures whatever it reads.
     """
     rule = cfg["vouched_by_figures"]
     page = [r for r in rows if r.page_no == total.row.page_no]
@@ -1521,13 +1535,22 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
                 weight[a + b] = weight.get(a + b, 0.0) + 1.0
     cash = cfg["paid_less_change"]
     paid, change = _amount_after(page, cash["paid"]), _amount_after(page, cash["change"])
+    net, tax = _amount_after(page, rule["net_lines"], cjk=True), _amount_on(page, rule["tax_lines"])
+    labelled = []  # sums of labelled figures: cash less change, net + tax (合计 5834.52 / 税额 758.49)
     if paid and change and 0 < change[1] < paid[1]:
-        weight[paid[1] - change[1]] = weight.get(paid[1] - change[1], 0.0) + 1.0
+        labelled.append(paid[1] - change[1])
+    if net and tax and 0 < tax[1] <= net[1] * Decimal(rule["tax_share"]):
+        labelled.append(net[1] + tax[1])
+    for v in labelled:
+        weight[v] = weight.get(v, 0.0) + 1.0
     read = Decimal(total.value)
     own = weight.get(read, 0.0) + total.row.confidence_of(total.start, total.end)
     # a figure within the rounding step is the bill before or after cash rounding, not a misreading
     step = Decimal(cfg["cash_rounding"]["step"])
-    slips = [v for v in weight if abs(v - read) >= step and _one_slip(format_amount(read), format_amount(v))]
+    # a total read without its cents, or hardly read at all ("(小写) 90"), may be any labelled sum
+    guessed = not _has_cents(total.raw) or own < float(rule["guessed_below"])
+    slips = [v for v in weight if abs(v - read) >= step
+             and (_one_slip(format_amount(read), format_amount(v)) or (guessed and v in labelled))]
     if not slips:
         return total
     best = max(slips, key=lambda v: weight[v])

@@ -396,7 +396,7 @@ def normalize_amount(text: str) -> Decimal | None:
     """
     if not text:
         return None
-    t = text.strip().replace("，", ",").replace("．", ".").replace("：", ":")
+    t = text.strip().translate(_FULL_WIDTH_MARKS).replace("：", ":")
     t = _ocr_digits(t)
     t, _ = _join_split_decimals(t)  # 64. 15 read for 64.15
     wan = _WAN_RE.search(t)
@@ -435,10 +435,13 @@ def _join_split_decimals(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+_FULL_WIDTH_MARKS = str.maketrans("，．", ",.")  # Chinese fonts' comma and full stop, as OCR reads them
+
+
 def find_amounts(text: str) -> list[tuple[int, int, Decimal]]:
     """Every plain number in ``text`` that could be an amount, as (start, end, value) in ``text``."""
     out = []
-    joined, where = _join_split_decimals(_ocr_digits(text))
+    joined, where = _join_split_decimals(_ocr_digits(text.translate(_FULL_WIDTH_MARKS)))
     for m in _NUMBER_RE.finditer(joined):
         try:
             v = _parse_number(m.group(0))
