@@ -1497,8 +1497,8 @@ def _amount_on(rows: list[Row], words: list[str]) -> tuple[Row, Decimal] | None:
 
 
 def _last_figure(row: Row | None) -> tuple[Row, Decimal] | None:
-    found = [v for _, v, _ in _figures(row)] if row is not None else []
-    return (row, found[-1]) if row is not None and found else None
+    found = _figures(row) if row is not None else []
+    return (row, found[-1][1]) if row is not None and found else None
 
 
 def _figures(row: Row) -> list[tuple[int, Decimal, float]]:

@@ -14,9 +14,9 @@ the new reading is surer of every word.
 Words that were read, but read wrong, are looked at again on their own: a value OCR
 made letters of and was unsure of ("TOTAL isS.vU0" for 15.00), a date whose year no
 paper carries ("13 Mar 2098", not beside an expiry label) or one OCR was unsure of
-("16/03/2018" for 15/03: half the readings must agree to change it), a Chinese name OCR was unsure
-of and that is no usual name (户名葵家乐 for 蔡家乐: one stroke of dust and a character
-becomes its look-alike), a plate whose province became another character (哪A67J85),
+("16/03/2018" for 15/03: half the readings must agree to change it), a Chinese name OCR
+was unsure of and that is no usual name (户名葵家乐 for 蔡家乐: one stroke of dust and a
+character becomes its look-alike), a plate whose province became another character (哪A67J85),
 and on a card a number whose first letter became a digit (076534165 for D76534165).
 Their box is read at several sizes, stacked in one tesseract call, and a value replaces
 the first reading only when most of those readings agree on it (a name: on a name that
@@ -133,7 +133,7 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
     words = _mend_cn_name(words, clean, rows, labels, ctx)
     words = _mend_plate_province(words, clean, rows, labels, ctx)
     words = _mend_card_number(words, clean)
-    words = _mend_misread_years(words, clean, rows, ctx, MAX_ZONES - tried)
+    words = _mend_dates(words, clean, rows, ctx, MAX_ZONES - tried)
     timings = {**page.timings, "zones": page.timings.get("zones", 0.0) + time.perf_counter() - t0}
     return replace(page, words=words, timings=timings)
 
@@ -177,7 +177,7 @@ def _mend_card_number(words: list[Word], clean: np.ndarray) -> list[Word]:
     return words
 
 
-def _mend_misread_years(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Context, looks: int) -> list[Word]:
+def _mend_dates(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Context, looks: int) -> list[Word]:
     """Dates whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, then dates OCR was unsure
     of (under ``DATE_SURE``: "16/03/2018" for 15/03), each read again on its own (``looks`` at most); an
     expiry's year may lie decades ahead. A date that can be needs more readings to agree on another
