@@ -24,9 +24,10 @@ def receipt_line(value: str) -> np.ndarray:
     return np.asarray(img)
 
 
-def first_reading(value_read: str) -> PageText:
+def first_reading(value_read: str, confidence: float = 0.40) -> PageText:
     """What a first pass gave: the label, and its value misread."""
-    words = [Word("Date:", (0.04, 0.40, 0.12, 0.58), 0.95, 0, 1), Word(value_read, (0.40, 0.40, 0.55, 0.58), 0.40, 0, 1)]
+    words = [Word("Date:", (0.04, 0.40, 0.12, 0.58), 0.95, 0, 1),
+             Word(value_read, (0.40, 0.40, 0.55, 0.58), confidence, 0, 1)]
     return PageText(1, "ocr", words, 1000, 200, lang="eng")
 
 
@@ -130,15 +131,13 @@ def test_a_date_with_a_year_no_paper_carries_is_read_again_without_a_label():
 
 def test_a_date_ocr_was_unsure_of_is_read_again_and_most_readings_decide():
     """SROIE 090: a till's "Date : 13/03/2017" came out 19/03/2017, OCR unsure of it."""
-    words = [Word("Date:", (0.04, 0.40, 0.12, 0.58), 0.95, 0, 1), Word("16/03/2018", (0.40, 0.40, 0.55, 0.58), 0.60, 0, 1)]
-    page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), line_image("Date:", "15/03/2018"))
+    page = reread_value_zones(first_reading("16/03/2018", 0.60), receipt_line("15/03/2018"))
     assert {f.name: f.value for f in extract_fields("medical_invoice", [page])}["issue_date"] == "2018-03-15"
 
 
 def test_a_date_ocr_was_sure_of_is_not_read_again():
-    words = [Word("Date:", (0.04, 0.40, 0.12, 0.58), 0.95, 0, 1), Word("16/03/2018", (0.40, 0.40, 0.55, 0.58), 0.93, 0, 1)]
-    page = PageText(1, "ocr", words, 1000, 200, lang="eng")
-    assert reread_value_zones(page, line_image("Date:", "15/03/2018")).words == words
+    page = first_reading("16/03/2018", 0.93)
+    assert reread_value_zones(page, receipt_line("15/03/2018")).words == page.words
 
 
 def test_a_real_receipt_date_read_unsurely_is_read_again():
