@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.reading.extract import extract_fields
+from pipeline.reading.extract import Context, extract_fields
 from pipeline.reading.types import PageText, Word
-from pipeline.reading.zones import reread_value_zones
+from pipeline.reading.zones import _value_of, _word_by_word, reread_value_zones
 from tests.conftest import needs_shared
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -140,13 +140,39 @@ def test_a_date_ocr_was_sure_of_is_not_read_again():
     assert reread_value_zones(page, receipt_line("15/03/2018")).words == page.words
 
 
-def test_a_real_receipt_date_read_unsurely_is_read_again():
+@pytest.mark.parametrize("stem, printed, date", [
+    ("090", "13/03/2017", "2017-03-13"),  # read unsurely as 19/03/2017
+    ("057", "29 MAR 2018", "2018-03-29"),  # read as 29 Mar 2044, then agreed on only word by word
+])
+def test_a_real_receipt_date_misread_is_read_again(stem, printed, date):
     from pipeline.reading.read_file import read_path
 
     root = needs_shared("data", "receipts_sroie")
-    doc = read_path(root / "img" / "090.jpg")
-    assert json.loads((root / "key" / "090.json").read_text())["date"] == "13/03/2017"
-    assert {f.name: f.value for f in extract_fields("medical_invoice", doc.pages)}["issue_date"] == "2017-03-13"
+    doc = read_path(root / "img" / f"{stem}.jpg")
+    assert json.loads((root / "key" / f"{stem}.json").read_text())["date"] == printed
+    assert {f.name: f.value for f in extract_fields("medical_invoice", doc.pages)}["issue_date"] == date
+
+
+def _copy(*texts: str) -> list[Word]:
+    """One copy's reading: its words side by side across the zone (x in fractions of it)."""
+    return [Word(t, (i / len(texts), 0.0, (i + 0.9) / len(texts), 1.0), 0.9, 0, 0) for i, t in enumerate(texts)]
+
+
+def test_readings_that_agree_only_word_by_word_give_the_value_each_word_agrees_on():
+    """SROIE 057: "29 Mar 2018" came out 2044; read again at eight sizes, no whole date came out twice."""
+    zone = (0.0, 0.0, 1.0, 1.0)
+    first = [Word(t, (i / 3, 0.4, (i + 0.9) / 3, 0.6), 0.7, 0, 0) for i, t in enumerate(["29", "Mar", "2044"])]
+    readings = [(zone, _copy("29", "Mar", "2915")), (zone, _copy("29", "Mar", "2915")), (zone, _copy("29", "Mar", "2018")),
+                (zone, _copy("29", "Mar", "2018")), (zone, _copy("29", "Mar", "2013")), (zone, _copy("29", "Mar", "2915"))]
+    value, _, words = _word_by_word(readings, first, _value_of("date", Context()), 2)
+    assert value == "2018-03-29" and [w.text for w in words] == ["29", "Mar", "2018"]  # 2915 is no year
+
+
+def test_word_by_word_readings_that_do_not_agree_give_nothing():
+    zone = (0.0, 0.0, 1.0, 1.0)
+    first = [Word(t, (i / 3, 0.4, (i + 0.9) / 3, 0.6), 0.7, 0, 0) for i, t in enumerate(["29", "Mar", "2044"])]
+    readings = [(zone, _copy("29", "Mar", "2915")), (zone, _copy("23", "Mar", "2018")), (zone, _copy("28", "Mar", "2013"))]
+    assert _word_by_word(readings, first, _value_of("date", Context()), 2) is None
 
 
 def test_readings_that_do_not_agree_leave_the_misread_year_as_it_was():

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import product
 
 import cv2
 import numpy as np
@@ -198,7 +200,7 @@ def _mend_dates(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Cont
             continue  # out of second looks, or already read again as a label's value
         looks -= 1
         again = _read_words_again(clean, first, "eng", _value_of("date", ctx),
-                                  MIN_AGREEING if read is None else UNSURE_DATE_AGREEING)
+                                  MIN_AGREEING if read is None else UNSURE_DATE_AGREEING, by_word=True)
         if again and again[0] != read:
             words = _splice(words, row, *again[1:])
     return words
@@ -317,7 +319,8 @@ def _part_of(word: Word, at: int, length: int) -> Word:
 
 
 def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, value_of: Callable[[str], str | None],
-                      agreeing: int = MIN_AGREEING) -> tuple[str, tuple[float, float, float, float], list[Word]] | None:
+                      agreeing: int = MIN_AGREEING, by_word: bool = False,
+                      ) -> tuple[str, tuple[float, float, float, float], list[Word]] | None:
     """(value, zone, words) of the value most readings of ``first``'s box at other sizes agree on; None if they do not.
 
     A single second reading of a few words is as likely to slip as the first one was
@@ -351,6 +354,7 @@ def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, value_of:
     stacked = np.vstack(sheet)
     read = sorted(run_tesseract(stacked, lang, config=BLOCK_CONFIG).words, key=lambda wd: wd.box[0])
     votes: dict[str, list[tuple[tuple[float, float, float, float], list[Word]]]] = {}
+    readings: list[tuple[tuple[float, float, float, float], list[Word]]] = []  # every copy's words
     for (zone, f, copy), top in zip(copies, tops):
         # the words of this copy's middle: the first words' band, not a neighbouring line's edge
         lo, hi = top + (y0 - zone[1] * h) * f, top + (y1 - zone[1] * h) * f
@@ -358,14 +362,45 @@ def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, value_of:
         found = [Word(wd.text, ((wd.box[0] * width - STACK_GAP) / zw, 0.0, (wd.box[2] * width - STACK_GAP) / zw, 1.0),
                       wd.confidence, 0, 0, wd.weakest)
                  for wd in read if lo <= (wd.box[1] + wd.box[3]) / 2 * stacked.shape[0] <= hi]
+        readings.append((zone, found))
         got = value_of(" ".join(wd.text for wd in found)) if found else None
         if got:
             votes.setdefault(got, []).append((zone, found))
     ranked = sorted(votes.items(), key=lambda kv: len(kv[1]), reverse=True)
     if not ranked or len(ranked[0][1]) < agreeing or (len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1])):
-        return None
+        return _word_by_word(readings, first, value_of, agreeing) if by_word and readings else None
     value, ((zone, found), *_) = ranked[0]
     return value, zone, found
+
+
+def _word_by_word(readings: list[tuple[tuple[float, float, float, float], list[Word]]], first: list[Word],
+                  value_of: Callable[[str], str | None], agreeing: int,
+                  ) -> tuple[str, tuple[float, float, float, float], list[Word]] | None:
+    """The value the readings agree on word by word, where no two agree on all of it.
+
+    "29 Mar 2044" read again came out "29 Mar 2915" three times, "29 Mar 2018 1" twice and
+    "29 Mar 20145" once: no whole value twice, but 29 and Mar at every size and 2018 twice.
+    Each copy's word under each first word (most overlap across) is one vote for that word;
+    each word is one of the two readings with the most votes, given by at least
+    ``agreeing`` copies, and of the combinations that make a value the best backed one wins.
+    """
+    tallies: list[Counter[str]] = [Counter() for _ in first]
+    for zone, found in readings:
+        for i, w in enumerate(first):
+            x0, x1 = ((w.box[0] - zone[0]) / (zone[2] - zone[0]), (w.box[2] - zone[0]) / (zone[2] - zone[0]))
+            under = max(found, key=lambda f: min(x1, f.box[2]) - max(x0, f.box[0]), default=None)
+            if under is not None and min(x1, under.box[2]) > max(x0, under.box[0]):
+                tallies[i][under.text] += 1
+    options = [[text for text, count in tally.most_common(2) if count >= agreeing] for tally in tallies]
+    for combo in sorted(product(*options), key=lambda c: -sum(t[w] for t, w in zip(tallies, c))):
+        value = value_of(" ".join(combo))
+        if value:
+            zone = readings[0][0]
+            words = [replace(w, text=c, box=((w.box[0] - zone[0]) / (zone[2] - zone[0]), 0.0,
+                                              (w.box[2] - zone[0]) / (zone[2] - zone[0]), 1.0))
+                     for w, c in zip(first, combo)]
+            return value, zone, words
+    return None
 
 
 def _value_words(hit: LabelHit, rows: list[Row], labels: list[LabelHit], ctx: Context) -> list[Word]:
