@@ -11,6 +11,7 @@ from pipeline.reading.normalize import (
     chinese_capital_amount,
     detect_currency,
     find_amounts,
+    find_dates,
     iban_valid,
     infer_date_order,
     luhn_valid,
@@ -93,10 +94,16 @@ def test_an_ambiguous_date_is_not_guessed_when_no_order_is_preferred():
         ("RM 9.00 $5.29 on 03/04/2018", "DMY"),
         ("Total £12.00 on 03/04/2018", "DMY"),
         ("code HD03-04-06 CK 11-22-31 date 19-09-17", "DMY"),  # product codes do not vote
+        ("Date 08/02/2018 Cashier USER Time. 11.14.00", "DMY"),  # a till's time of day does not vote
+        ("Date/Time: 12.25.18 10:00", "MDY"),  # ...but a date after Date/Time does
     ],
 )
 def test_the_date_order_of_a_document_is_inferred_from_dates_that_settle_it(text, expected):
     assert infer_date_order(text) == expected
+
+
+def test_a_time_of_day_after_its_label_is_no_date():
+    assert [iso for _, _, iso in find_dates("Date 08/02/2018 Time: 11.14.00")] == ["2018-02-08"]
 
 
 @pytest.mark.parametrize(

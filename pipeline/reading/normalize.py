@@ -162,6 +162,15 @@ def _mend_cn_date_parts(text: str) -> str:
     return _CN_DATE_PART_SLIP.sub(lambda m: m[1] + re.sub(r"[lI|\]\[j!]", "1", m[2]), text)
 
 
+# "Time: 11.14.00" is a till's time of day, not the 14th of November 2000 ("Date/Time: 14.11.00" is a date)
+_TIME_LABEL_RE = re.compile(r"(?<!date)(?<!date )(?<!date/)(?<!date & )\btime\W{0,3}$", re.I)
+
+
+def _time_of_day(text: str, m: re.Match[str]) -> bool:
+    """A dotted hh.mm.ss after a "Time" label."""
+    return m[2] == "." and len(m[4]) == 2 and bool(_TIME_LABEL_RE.search(text, 0, m.start()))
+
+
 def find_dates(text: str, prefer: Prefer = "DMY") -> list[tuple[int, int, str]]:
     """Every date in ``text`` as (start, end, ISO), left to right, without overlaps."""
     if "年" in text:
@@ -170,7 +179,7 @@ def find_dates(text: str, prefer: Prefer = "DMY") -> list[tuple[int, int, str]]:
     taken: list[tuple[int, int]] = []
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if any(m.start() < e and s < m.end() for s, e in taken) or (kind == "numeric" and _time_of_day(text, m)):
                 continue
             iso = _match_to_iso(kind, m, prefer)
             if iso:
@@ -204,6 +213,8 @@ def infer_date_order(text: str, default: Prefer = "DMY") -> Prefer:
         a, b, y = int(m[1]), int(m[3]), _year(m[4])
         if not 1950 <= y <= date.today().year + 1 or (m.start() and text[m.start() - 1].isalpha()):
             continue  # product codes like HD03-04-06 or CK 11-22-31 are not dates
+        if _time_of_day(text, m):
+            continue
         if a > 12 >= b and _iso(y, b, a):
             votes["DMY"] += 1
         elif b > 12 >= a and _iso(y, a, b):
