@@ -384,10 +384,13 @@ def _word_by_word(readings: list[tuple[tuple[float, float, float, float], list[W
     each word is one of the two readings with the most votes, given by at least
     ``agreeing`` copies, and of the combinations that make a value the best backed one wins.
     """
+    def across(w: Word, zone: tuple[float, float, float, float]) -> tuple[float, float]:  # in fractions of the zone
+        return (w.box[0] - zone[0]) / (zone[2] - zone[0]), (w.box[2] - zone[0]) / (zone[2] - zone[0])
+
     tallies: list[Counter[str]] = [Counter() for _ in first]
     for zone, found in readings:
         for i, w in enumerate(first):
-            x0, x1 = ((w.box[0] - zone[0]) / (zone[2] - zone[0]), (w.box[2] - zone[0]) / (zone[2] - zone[0]))
+            x0, x1 = across(w, zone)
             under = max(found, key=lambda f: min(x1, f.box[2]) - max(x0, f.box[0]), default=None)
             if under is not None and min(x1, under.box[2]) > max(x0, under.box[0]):
                 tallies[i][under.text] += 1
@@ -396,10 +399,8 @@ def _word_by_word(readings: list[tuple[tuple[float, float, float, float], list[W
         value = value_of(" ".join(combo))
         if value:
             zone = readings[0][0]
-            words = [replace(w, text=c, box=((w.box[0] - zone[0]) / (zone[2] - zone[0]), 0.0,
-                                              (w.box[2] - zone[0]) / (zone[2] - zone[0]), 1.0))
-                     for w, c in zip(first, combo)]
-            return value, zone, words
+            spans = [across(w, zone) for w in first]
+            return value, zone, [replace(w, text=c, box=(x0, 0.0, x1, 1.0)) for w, c, (x0, x1) in zip(first, combo, spans)]
     return None
 
 
