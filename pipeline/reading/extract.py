@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -1497,8 +1498,9 @@ def _amount_on(rows: list[Row], words: list[str]) -> tuple[Row, Decimal] | None:
 
 
 def _last_figure(row: Row | None) -> tuple[Row, Decimal] | None:
-    found = _figures(row) if row is not None else []
-    return (row, found[-1][1]) if row is not None and found else None
+    if row is None or not (found := _figures(row)):
+        return None
+    return row, found[-1][1]
 
 
 def _figures(row: Row) -> list[tuple[int, Decimal, float]]:
@@ -1524,15 +1526,15 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
     """
     rule = cfg["vouched_by_figures"]
     page = [r for r in rows if r.page_no == total.row.page_no]
-    weight: dict[Decimal, float] = {}
+    weight: defaultdict[Decimal, float] = defaultdict(float)
     for r in page:
         figures = _figures(r)
         for s, v, conf in figures:
             if not (r is total.row and s == total.start):
-                weight[v] = weight.get(v, 0.0) + conf * float(rule["copy_weight"])
+                weight[v] += conf * float(rule["copy_weight"])
         for (_, a, _), (_, b, _) in zip(figures, figures[1:]):  # a net and its tax, side by side
             if 0 < b <= a * Decimal(rule["tax_share"]):
-                weight[a + b] = weight.get(a + b, 0.0) + 1.0
+                weight[a + b] += 1.0
     cash = cfg["paid_less_change"]
     paid, change = _amount_after(page, cash["paid"]), _amount_after(page, cash["change"])
     net, tax = _amount_after(page, rule["net_lines"], cjk=True), _amount_on(page, rule["tax_lines"])
@@ -1542,7 +1544,7 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
     if net and tax and 0 < tax[1] <= net[1] * Decimal(rule["tax_share"]):
         labelled.append(net[1] + tax[1])
     for v in labelled:
-        weight[v] = weight.get(v, 0.0) + 1.0
+        weight[v] += 1.0
     read = Decimal(total.value)
     own = weight.get(read, 0.0) + total.row.confidence_of(total.start, total.end)
     # a figure within the rounding step is the bill before or after cash rounding, not a misreading
