@@ -819,3 +819,14 @@ def test_an_iban_with_a_speck_in_a_gap_and_a_resident_id_with_a_one_read_as_j_ar
     assert got["id_number"] == "110105199304133683" and got["date_of_birth"] == "1993-04-13"
     not_one = page_of([(0.10, 0.50, "公民身份号码"), (0.10, 0.53, "J10105199304133684")])
     assert fields("id_card", not_one)["id_number"] == "J10105199304133684"  # the check digit does not vouch: as read
+
+
+def test_a_total_label_over_a_line_of_words_takes_no_figure_from_further_down():
+    """"Total Inclusive GST:" lost its figure to OCR; "CASH" below it is a line of its own, and
+    the 21.00 under that is the change, not the bill (SROIE 212)."""
+    page = page_of([(0.10, 0.05, "SANTA FURNITURE SDN BHD"), (0.10, 0.50, "Total Inclusive GST:"),
+                    (0.10, 0.52, "CASH"), (0.10, 0.54, "Change                     21.00")])
+    assert fields("medical_invoice", page).get("total_amount") != "21.00"
+    below = page_of([(0.10, 0.05, "SANTA FURNITURE SDN BHD"), (0.10, 0.50, "Total Inclusive GST:"),
+                     (0.10, 0.52, "29.00")])
+    assert fields("medical_invoice", below)["total_amount"] == "29.00"

@@ -66,6 +66,7 @@ TRUST = {
 NAME_GAP = 2.5  # line heights: a gap this wide inside a "name" ends it (the rest is the next column, or specks)
 COLON_APART = 0.6  # line heights between a word and a colon read on its own beyond which the colon is no label's
 SPECK_WORD = 0.3  # OCR confidence under which a short lower-case "word" in a gap is specks
+PLAIN_WORD_SURE = 0.8  # OCR confidence from which a word of letters under a label is print, not a speck
 SURE_NAME_WORD = 0.93  # OCR confidence from which a word of a name is taken as read, listed or not
 WEAK_WORD = 0.6  # OCR confidence under which a little word beside a label or a name may be specks read as letters
 AVOID = "_avoid"  # pseudo-field of phrases that must not count as labels ("SUB TOTAL")
@@ -701,7 +702,15 @@ def candidates_from_label(
             value, s, e = got
             out.append(Candidate(hit.field, value, r.text[s:e], r, s, e, "label_below", hit.priority, 0.9 if hit.fuzzy else 1.0))
             break
+        if kind == "amount" and any(_plain_word(r.words[i]) for i in xs):
+            break  # a line of its own under the label ("CASH"): the figure further down is another's
     return out
+
+
+def _plain_word(w: Word) -> bool:
+    """A word read surely, of letters only: print that says something, not a speck read as "ak"."""
+    text = w.text.strip(_LABEL_JUNK)
+    return w.confidence >= PLAIN_WORD_SURE and len(text) >= 3 and text.isalpha()
 
 
 def _stands_apart(row: Row, i: int) -> bool:
