@@ -149,7 +149,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--kinds", default="", help="only these document kinds, e.g. scan_pdf,scan_jpg (default: all)")
-    ap.add_argument("--rounds", type=int, default=2, help="pipeline runs, each between two bare tesseract runs")
+    ap.add_argument("--rounds", type=int, default=4,
+                    help="pipeline runs, each between two bare tesseract runs (rounds differ by up to 15 points on a shared machine)")
     ap.add_argument("--compare-openmp", action="store_true",
                     help="also time one tesseract process using its own OpenMP threads as the baseline")
     ap.add_argument("--compare-processes", action="store_true", help="also time a process pool instead of threads")
@@ -191,7 +192,8 @@ def main() -> None:
                   f"; ratio {wall[-1]:.0%} wall, {by_cpu[-1]:.0%} CPU")
         print(f"pipeline / bare tesseract: {sum(wall) / len(wall):.0%} by wall clock, "
               f"{sum(by_cpu) / len(by_cpu):.0%} by CPU time per page (mean of {len(wall)} rounds, each "
-              f"against the bare runs before and after it; CPU time is steadier when the machine is shared)")
+              f"against the bare runs before and after it; CPU time is steadier when the machine is shared; "
+              f"rounds ranged {min(wall):.0%}-{max(wall):.0%} wall, {min(by_cpu):.0%}-{max(by_cpu):.0%} CPU)")
         if args.compare_processes:
             pppm, pcpu, _, _ = pipeline(scans, args.workers, processes=True)
             print(f"pipeline with a process pool instead     {pppm:7.1f} pages/min  {pcpu:5.2f} CPU s/page")
