@@ -830,3 +830,13 @@ def test_a_total_label_over_a_line_of_words_takes_no_figure_from_further_down():
     below = page_of([(0.10, 0.05, "SANTA FURNITURE SDN BHD"), (0.10, 0.50, "Total Inclusive GST:"),
                      (0.10, 0.52, "29.00")])
     assert fields("medical_invoice", below)["total_amount"] == "29.00"
+
+
+def test_on_a_licence_whose_name_label_was_misread_the_name_is_the_chinese_after_it_not_the_nationality_line():
+    """姓名 read as 由名 with specks after the name ("LE |"); 国籍 中国 further down is no name."""
+    rows = [(0.10, 0.05, "中华人民共和国机动车驾驶证"), (0.10, 0.12, "证号 110105198310191797"),
+            (0.10, 0.19, "由名 陈涛 LE |"), (0.10, 0.26, "性别 男"), (0.10, 0.33, "国籍 中国"),
+            (0.10, 0.40, "出生日期 1983-10-19")]
+    assert fields("driving_licence", page_of(rows))["name"] == "陈涛"
+    without_name = [r for r in rows if "陈涛" not in r[2]]
+    assert "name" not in fields("driving_licence", page_of(without_name))

@@ -960,6 +960,7 @@ def _looks_like_a_name(value: str) -> bool:
     return len(parts) >= 2 or len(value) >= 4
 
 
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 NAME_BY_SHAPE = ("id_card", "driving_licence")  # cards whose faint labels OCR often loses
 CARD_HOLDER_MIN_AGE = 14  # years between a card holder's birth and the card's latest date (issue or expiry)
 
@@ -968,13 +969,18 @@ def _name_by_shape(rows: list[Row]) -> list[Candidate]:
     """On a card whose name label was lost: the first line high on the card that is a
     Chinese name and nothing else, or 姓名 misread and glued to one ("锥名朱磊"), or a short
     word of its own before one (the label read as "兰匀", then "宋春梅") (found by position: a person confirms it)."""
+    heads = [h for h in _column_heads("name") if _is_cjk(h[0])]
     for r in rows:
         if r.top > 0.5:
             break
         text = r.text.strip(_LABEL_JUNK)
+        if text.startswith(tuple(heads)):
+            continue  # "国籍 中国": another field's line, whatever follows its label
         misread_label = re.match(r"[\u3400-\u9fff]名\s*", text)
-        if misread_label and _looks_like_a_name(text[misread_label.end():]):
-            text = text[misread_label.end():]
+        # the name is the Chinese that follows the label, not specks after it ("由名 陈涛 LE |")
+        after_label = _CJK_RUN_RE.match(text, misread_label.end()) if misread_label else None
+        if after_label and _looks_like_a_name(after_label.group(0)):
+            text = after_label.group(0)
         elif len(r.words) >= 2 and re.fullmatch(r"[\u3400-\u9fff]{1,3}", r.words[0].text):
             rest = r.text[r.spans[1][0]:].strip(_LABEL_JUNK)  # the label read as another word
             text = rest if _looks_like_a_name(rest) else text
