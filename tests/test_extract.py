@@ -840,3 +840,23 @@ def test_on_a_licence_whose_name_label_was_misread_the_name_is_the_chinese_after
     assert fields("driving_licence", page_of(rows))["name"] == "陈涛"
     without_name = [r for r in rows if "陈涛" not in r[2]]
     assert "name" not in fields("driving_licence", page_of(without_name))
+
+
+@pytest.mark.parametrize("printed, account", [
+    ("GB47-HBUK 4072 4823 6314 85", "GB47HBUK40724823631485"),  # a gap read as a dash: the check digits agree
+    ("GB47 HBUK 4072 4823 6314 85", "GB47HBUK40724823631485"),
+])
+def test_an_iban_whose_gap_ocr_read_as_a_dash_is_read_whole(printed, account):
+    page = page_of([(0.10, 0.20, "Account holder"), (0.10, 0.23, "Henry Carter"), (0.10, 0.30, "IBAN"), (0.10, 0.33, printed)])
+    assert fields("bank_details", page)["account_number"] == account
+    # a dash joins the groups only where the check digits agree
+    wrong = replace(page, words=[replace(w, text="GB48-HBUK") if w.text == "GB47-HBUK" else w for w in page.words])
+    assert fields("bank_details", wrong)["account_number"] != account.replace("GB47", "GB48")
+
+
+def test_specks_read_as_letters_beside_a_name_label_are_no_name_and_the_name_below_is():
+    """A Chinese bill: 姓名 with its name on the line below; dust to its right read "et ee" at 0.19."""
+    words = [Word("住院费用清单", (0.30, 0.05, 0.50, 0.08), 0.92, 0, 0),
+             Word("姓名", (0.08, 0.18, 0.13, 0.20), 0.95, 1, 0), Word("et", (0.50, 0.18, 0.53, 0.19), 0.19, 1, 0),
+             Word("ee", (0.54, 0.18, 0.56, 0.19), 0.19, 1, 0), Word("魏立新", (0.08, 0.20, 0.14, 0.22), 0.80, 2, 0)]
+    assert fields("itemised_bill", PageText(1, "ocr", words, 1654, 2339), lang_hint="zh")["name"] == "魏立新"

@@ -42,6 +42,7 @@ from pipeline.reading.normalize import (
     currency_from_place,
     detect_currency,
     find_amounts,
+    iban_valid,
     mend_from_capitals,
     Prefer,
     find_dates,
@@ -474,7 +475,8 @@ _CN_ID_RE = re.compile(r"(?<!\d)\d{6}\s?\d{8}\s?\d{3}[\dXx](?![\dA-Za-z])")
 _ID_DIGIT_SLIPS = str.maketrans("][|lIJOo", "11111100")
 _CN_ID_ANY_SPLIT_RE = re.compile(r"(?<![\dA-Za-z\]\[|])[\d\]\[|lIJOo](?:\s?[\d\]\[|lIOo]){16}\s?[\dXx](?![\dA-Za-z])")
 _IDENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]|[A-Za-z0-9]")
-_IBAN_RE = re.compile(r"[A-Z]{2}\d{2}(?:[ °·]?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])")  # a speck in a gap: 6070°2100
+# a speck in a gap: 6070°2100; a gap read as a dash (GB47-HBUK 4072...) only where the check digits agree
+_IBAN_RE = re.compile(r"[A-Z]{2}\d{2}(?:[ °·\-]?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])")
 # a number printed in groups; OCR reads a gap as a dot now and then (6225.8886 5516 3941 581)
 _DIGIT_GROUPS_RE = re.compile(r"(?:[A-Z]{2}\d{2}[ ]?)?\d{2,8}(?:(?:[ \-]|\.(?=\d{3}))\d{2,12}){1,6}(?![\d.,]\d)")
 
@@ -548,8 +550,8 @@ def _parse_identifier(text: str, offset: int, ctx: Context) -> tuple[str, int, i
     if doc_no:
         return f"{doc_no[1]}〔{doc_no[2]}〕第{doc_no[3]}号", offset + doc_no.start(), offset + doc_no.end()
     iban = _IBAN_RE.match(rest.upper(), pos)  # GB82 WEST 1234 5698 7654 32
-    if iban:
-        return normalize_identifier(re.sub("[°·]", "", iban.group(0))), offset + iban.start(), offset + iban.end()
+    if iban and ("-" not in iban.group(0) or iban_valid(iban.group(0).replace("-", ""))):
+        return normalize_identifier(re.sub("[°·-]", "", iban.group(0))), offset + iban.start(), offset + iban.end()
     groups = _DIGIT_GROUPS_RE.match(rest, pos)  # 6222 0212 3456 7890: one number in groups
     if groups:
         return normalize_identifier(groups.group(0)).replace(".", ""), offset + groups.start(), offset + groups.end()
@@ -669,6 +671,8 @@ def candidates_from_label(
         # "姓名张三 性别 男": the name is the rest of the word OCR glued to the label
         word_end = hit.word_end
         got = (normalize_name(row.text[got[1]:word_end]), got[1], word_end) if word_end > got[1] else None
+    if got and kind == "text" and not hit.glued and all(_gap_speck(row.words[i]) for i in row.words_in(got[1], got[2])):
+        got = None  # specks read as letters beside the label ("姓名 ... et ee"): the value may be below
     if hit.glued and not (got and _glued_value_ok(hit.field, kind, got[0])):
         return out  # what follows a glued label is its value or nothing: never look below
     if got:
