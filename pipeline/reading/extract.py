@@ -351,6 +351,7 @@ def _glued(row: Row, end: int) -> bool:
 
 
 CN_NAME_RE = re.compile(r"[\u3400-\u9fff]{2,4}")
+CN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")  # a run of Chinese characters
 
 
 def cn_surname_starts() -> str:
@@ -964,7 +965,6 @@ def _looks_like_a_name(value: str) -> bool:
     return len(parts) >= 2 or len(value) >= 4
 
 
-_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 NAME_BY_SHAPE = ("id_card", "driving_licence")  # cards whose faint labels OCR often loses
 CARD_HOLDER_MIN_AGE = 14  # years between a card holder's birth and the card's latest date (issue or expiry)
 
@@ -982,7 +982,7 @@ def _name_by_shape(rows: list[Row]) -> list[Candidate]:
             continue  # "国籍 中国": another field's line, whatever follows its label
         misread_label = re.match(r"[\u3400-\u9fff]名\s*", text)
         # the name is the Chinese that follows the label, not specks after it ("由名 陈涛 LE |")
-        after_label = _CJK_RUN_RE.match(text, misread_label.end()) if misread_label else None
+        after_label = CN_RUN_RE.match(text, misread_label.end()) if misread_label else None
         if after_label and _looks_like_a_name(after_label.group(0)):
             text = after_label.group(0)
         elif len(r.words) >= 2 and re.fullmatch(r"[\u3400-\u9fff]{1,3}", r.words[0].text):

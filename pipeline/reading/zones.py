@@ -38,9 +38,9 @@ import cv2
 import numpy as np
 
 from pipeline.reading.cleanup import deskew, estimate_skew, percentile
-from pipeline.reading.extract import (CN_NAME_RE, CN_PROVINCES, PARSERS, Candidate, Context, LabelHit, Row,
-                                      candidates_from_label, cn_surname_starts, field_specs, find_labels, has_word,
-                                      load_label_config, page_rows)
+from pipeline.reading.extract import (CN_NAME_RE, CN_PROVINCES, CN_RUN_RE, PARSERS, Candidate, Context, LabelHit,
+                                      Row, candidates_from_label, cn_surname_starts, field_specs, find_labels,
+                                      has_word, load_label_config, page_rows)
 from pipeline.reading.normalize import find_dates, infer_date_order, misread_year_dates
 from pipeline.reading.ocr import run_tesseract
 from pipeline.reading.person_names import usual_cn_name
@@ -71,7 +71,6 @@ DOUBTFUL = 0.3  # OCR confidence under which a value with letters in it was gues
 # A Chinese name OCR was less sure of than this is read again when it is no usual name
 # (person_names.usual_cn_name); dev seeds: almost every misread name was under it
 CN_NAME_SURE = 0.7
-_CN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 # A page of this many words or fewer is a card: a number on it of eight to ten digits that OCR was unsure
 # of may be a card number whose letter was read as a digit (labels.yaml, id_number's card_pattern)
 CARD_MAX_WORDS = 60
@@ -192,7 +191,7 @@ def _mend_dates(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Cont
             continue  # "Expires 01/2045"
         spans += [(row, s, e, None) for s, e in misread_year_dates(row.text)]
     spans += [(row, s, e, iso) for row in rows for s, e, iso in find_dates(row.text, ctx.date_order)
-              if row.confidence_of(s, e) < DATE_SURE and not _CN_RUN_RE.search(row.text[s:e])
+              if row.confidence_of(s, e) < DATE_SURE and not CN_RUN_RE.search(row.text[s:e])
               and not any(r is row and s < e2 and s2 < e for r, s2, e2, _ in spans)]
     for row, start, end, read in spans:
         first = [row.words[i] for i in row.words_in(start, end)]
@@ -243,7 +242,7 @@ def _cn_name_of(length: int) -> Callable[[str], str | None]:
     """The name of ``length`` characters a reading gives: the last such run that starts with a surname
     (what is left of a glued label, "称沈宇轩", comes before it)."""
     def name(text: str) -> str | None:
-        for run in reversed(_CN_RUN_RE.findall(text)):
+        for run in reversed(CN_RUN_RE.findall(text)):
             for i in range(len(run) - length, -1, -1):
                 if run[i] in cn_surname_starts():
                     return run[i: i + length]
