@@ -167,6 +167,17 @@ def test_a_total_read_one_digit_wrong_gives_way_to_the_bill_the_receipt_agrees_o
     assert fields("medical_invoice", _read_weakly(page, misread, 0.6))["total_amount"] == bill
 
 
+def test_a_tax_line_is_no_copy_of_the_bill():
+    """42.40 read as 2.40: the GST amount (2.40) must not back the misreading up as a second copy of it."""
+    lines = ["Gross Amount :              40.00", "Total GST Amt :              2.40", "Sub Total :                 42.40",
+             "Total (RM):                   2.40", "GST Summary", "SR 6%             40.00      2.40"]
+    page = page_of([(0.10, 0.05, "KEDAI RUNCIT MAJU SDN BHD")] + [(0.10, 0.50 + 0.03 * i, t) for i, t in enumerate(lines)])
+    total_row = [w for w in page.words if w.text == "(RM):"][0].line
+    page = replace(page, words=[replace(w, confidence=0.6) if w.line == total_row and w.text == "2.40" else w
+                                for w in page.words])
+    assert fields("medical_invoice", page)["total_amount"] == "42.40"
+
+
 @pytest.mark.parametrize("lines, total", [
     # read surely, the total outweighs cash less change read with one digit wrong...
     (["TOTAL                      18.00", "CASH                       20.00", "CHANGE                      3.00"], "18.00"),

@@ -1539,7 +1539,8 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
     its first digits of (42.40 read 2.40), and outweigh the total, the figure they agree
     on is the bill. Each sum counts one; each copy counts its OCR confidence, times
     ``copy_weight``: a summary prints the net before tax more than once, and a net one
-    digit from the total is no misreading of it. The total counts its own reading's
+    digit from the total is no misreading of it. A tax line's figure is the tax, never a
+    copy of the bill (42.40 read 2.40 beside "Total GST Amt : 2.40"). The total counts its own reading's
     confidence, and its copies and sums count for it too. A total read without cents or
     hardly read at all gives way to a sum of labelled figures whatever it reads.
     """
@@ -1548,8 +1549,9 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
     weight: defaultdict[Decimal, float] = defaultdict(float)
     for r in page:
         figures = _figures(r)
+        taxed = any(w in r.text.lower() for w in rule["tax_lines"])  # "Total GST Amt : 2.40" is no copy of the bill
         for s, v, conf in figures:
-            if not (r is total.row and s == total.start):
+            if not (r is total.row and s == total.start) and not taxed:
                 weight[v] += conf * float(rule["copy_weight"])
         for (_, a, _), (_, b, _) in zip(figures, figures[1:]):  # a net and its tax, side by side
             if 0 < b <= a * Decimal(rule["tax_share"]):
