@@ -435,3 +435,35 @@ def test_the_rules_of_a_ruled_table_are_found_and_its_text_is_left(body):
     assert rules.shape == grey.shape
     assert (rules & rule_ink).sum() >= 0.98 * rule_ink.sum()
     assert (rules & text_ink).sum() <= 0.01 * text_ink.sum()
+
+
+# --------------------------------------------------------------------------- tinted print
+
+def tinted_card(label_grey: int = 170) -> Image.Image:
+    """An ID card whose labels are printed in a pale blue tint beside values in black."""
+    img = Image.new("RGB", (1000, 630), (236, 240, 228))
+    draw = ImageDraw.Draw(img)
+    small, big = ImageFont.truetype(NOTO_CJK, 30), ImageFont.truetype(NOTO_CJK, 40)
+    tint = (label_grey - 30, label_grey, label_grey + 40)
+    rows = [("姓名", "张伟"), ("性别", "男"), ("出生", "1986年4月8日"), ("住址", "上海市浦东新区学院路291号")]
+    for i, (label, value) in enumerate(rows):
+        draw.text((60, 60 + i * 100), label, fill=tint, font=small)
+        draw.text((200, 52 + i * 100), value, fill=(20, 20, 20), font=big)
+    draw.text((60, 520), "公民身份号码", fill=tint, font=small)
+    draw.text((330, 510), "310115198604082895", fill=(20, 20, 20), font=big)
+    return img
+
+
+def test_a_cards_tinted_labels_are_darkened_and_read_with_its_values():
+    photo = photo_of(tinted_card(), np.array([[230, 170], [1190, 210], [1150, 830], [250, 800]]))
+    assert "darken" in cleanup.clean_page(photo).steps
+
+    page = read_pages([page_of(photo)], workers=1)[0].text
+
+    for label in ("姓名", "性别", "出生", "公民身份号码"):  # tesseract's threshold once dropped them all
+        assert label in page.text
+    assert "张伟" in page.text
+
+
+def test_a_page_printed_in_black_alone_is_not_darkened(english):
+    assert "darken" not in cleanup.clean_page(english).steps

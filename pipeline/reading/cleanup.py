@@ -50,6 +50,13 @@ DARK_PAPER = 100  # median grey below which the "paper" is a dark card with ligh
 LOW_CONTRAST_SPREAD = 120  # grey levels between paper and ink below which we stretch
 UNEVEN_BACKGROUND = 40  # grey levels the paper varies across the page before we flatten it
 MIN_PRINT_MARKS = 20  # marks (letters) fewer than this once the light is evened: no print was under the shading
+TINT_BELOW_PAPER = 50  # grey levels under the paper from which a mark is print, however light
+TINT_CLEAR_OF_INK = 5  # pixels (1000 px copy) a light mark keeps from dark ink: not the grey rim of a dark letter
+MIN_TINTED_LETTERS = 10  # light letter-sized marks from which a page has tinted print (a card's labels)...
+# ...when they are this many times the dark ones: a card's labels are a good part of its print (0.25-0.5
+# on generated cards), a worn receipt's faded letters a few (SROIE development receipts: 0.02-0.10)
+TINTED_SHARE = 0.15
+DARKEN_GAMMA = 2.0  # grey levels raised to this power: 150 (a tinted label) -> 88, 245 (paper) -> 235
 SHADED_INK = 0.2  # share of a page that Otsu calls ink above which it is shading (a table, a shadow), not print
 OSD_SIDE = 1400  # OSD reads a copy this size: as sure as full size, in half the time
 OSD_MIN_CONFIDENCE = 2.0  # tesseract OSD orientation confidence we trust
@@ -494,6 +501,35 @@ def remove_specks(grey: np.ndarray, specks: np.ndarray) -> np.ndarray:
     return out
 
 
+def tinted_letters(small: np.ndarray, text_height: float) -> tuple[int, int]:
+    """(letter-sized marks printed light, letter-sized marks in the page's ink): light marks are
+    grey, well under the paper, yet lighter than the ink (Otsu) and clear of it.
+
+    Cards print their labels in a light tint (姓名, 性别 in pale blue beside names in black);
+    tesseract's global threshold drops that print whole, and the labels with it (generated
+    ID cards: the name, the sex and the birth date lost with their labels). ``text_height``
+    is in pixels of ``small``.
+    """
+    t, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    paper = float(percentile(small, 90))
+    dark = (small < t).astype(np.uint8)
+    rim = cv2.dilate(dark, np.ones((TINT_CLEAR_OF_INK, TINT_CLEAR_OF_INK), np.uint8))
+    light = ((small >= t) & (small < paper - TINT_BELOW_PAPER) & (rim == 0)).astype(np.uint8)
+
+    def letters(mask: np.ndarray) -> int:
+        _, _, stats = mark_stats(mask)
+        w, h, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]
+        return int(((h >= 0.4 * text_height) & (h <= 1.5 * text_height) & (w <= 3 * text_height)
+                    & (area >= 0.1 * text_height ** 2)).sum())
+
+    return letters(light), letters(dark)
+
+
+def darken(grey: np.ndarray) -> np.ndarray:
+    """Mid greys made dark, paper kept light, so that tinted print passes tesseract's threshold."""
+    return cv2.LUT(grey, (255 * (np.arange(256) / 255.0) ** DARKEN_GAMMA).astype(np.uint8))
+
+
 def find_rules(grey: np.ndarray, text_height: float) -> np.ndarray:
     """Mask of thin straight rules (table borders, boxes, underlines), grown by a pixel.
 
@@ -608,8 +644,10 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
     word recall 0.65 binarised, 0.74 grey). Pages whose lines run vertically are turned
     with OSD here (``orientation=False`` skips that check); a page upside down is caught
     later by its weak OCR reading (``ocr.ocr_page``'s second look). ``marks`` (text
-    height and box) goes on to OCR, which enlarges small print. Last, thin table rules
-    are painted over (``find_rules``): tesseract does not read text boxed in by them.
+    height and box) goes on to OCR, which enlarges small print. A page with print in a
+    light tint (a card's labels) has its mid greys darkened (``tinted_letters``, ``darken``).
+    Last, thin table rules are painted over (``find_rules``): tesseract does not read text
+    boxed in by them.
     """
     timings: dict[str, float] = {}
     steps: list[str] = []
@@ -667,6 +705,13 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
     if photo or uneven > UNEVEN_BACKGROUND or paper - ink < LOW_CONTRAST_SPREAD:
         grey = timed("contrast", normalise_contrast, grey)
         steps.append("contrast")
+
+    if marks.text_height:  # measured on the page as it now is: after the contrast step
+        now, scale = timed("tint", _small, grey, ANALYSIS_SIDE)
+        light, dark = timed("tint", tinted_letters, now, marks.text_height * scale)
+        if light >= MIN_TINTED_LETTERS and light >= TINTED_SHARE * dark:
+            grey = timed("tint", darken, grey)
+            steps.append("darken")
 
     if marks.text_height:
         rules = timed("rules", find_rules, grey, marks.text_height)

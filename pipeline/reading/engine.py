@@ -1,9 +1,9 @@
 """Read the pages of a claim: text layers as they are, every other page cleaned and OCR'd.
 
 An OCR'd page goes through ``cleanup.clean_page`` (turn, straighten, flatten, dust out,
-contrast, table rules out), ``ocr.ocr_page`` (language, tesseract, a second look at a weak
-reading) and ``zones.reread_value_zones`` (a closer look where a date or amount label
-was read without its value).
+contrast, tinted print darkened, table rules out), ``ocr.ocr_page`` (language, tesseract,
+a second look at a weak reading) and ``zones.reread_value_zones`` (a closer look where a
+date or amount label was read without its value).
 
 Pages are read in parallel, one worker per core. Workers are threads: the time goes to
 tesseract subprocesses and to OpenCV, both of which run outside the GIL, so threads
