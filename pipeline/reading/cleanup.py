@@ -239,9 +239,9 @@ def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW, shaded: bool = 
 
     Ink pixel coordinates are projected at each trial angle; the angle at which text
     lines pile up into the sharpest profile is the skew. Points, not images, are
-    rotated, so the search costs a few tens of milliseconds. ``shaded``: a page not
-    flattened from a photo, whose table (its dark half, its texture) or shadows may pass
-    for ink and outweigh the print; then the light is evened out first.
+    rotated, so the search costs a few tens of milliseconds. ``shaded``: a photographed
+    page, whose table (its dark half, its texture) or shadows may pass for ink and
+    outweigh the print; then the light is evened out first.
     """
     small, _ = _small(grey, ANALYSIS_SIDE)
     mask = _ink(small)
@@ -680,9 +680,9 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
         rotation = found.rotation
         grey, small = rotate(grey, rotation), rotate(small, rotation)
         steps.append(f"rotate_{rotation}")
-    # a photo whose paper was not found (or a photo taken for a scan: paper on a pale table)
-    # may be lit unevenly enough to hide its print
-    skew = timed("deskew", estimate_skew, small, MAX_SKEW, not perspective)
+    # any photo may be lit unevenly enough to hide its print: one whose paper was not found (or
+    # one taken for a scan: paper on a pale table), and a card flattened with one half in shadow
+    skew = timed("deskew", estimate_skew, small, MAX_SKEW, True)
     if abs(skew) >= MIN_SKEW:
         grey = timed("deskew", deskew, grey, skew)
         steps.append("deskew")
