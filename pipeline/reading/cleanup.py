@@ -525,9 +525,12 @@ def tinted_letters(small: np.ndarray, text_height: float) -> tuple[int, int]:
     return letters(light), letters(dark)
 
 
+_DARKER = (255 * (np.arange(256) / 255.0) ** DARKEN_GAMMA).astype(np.uint8)  # one table for 256 grey levels
+
+
 def darken(grey: np.ndarray) -> np.ndarray:
     """Mid greys made dark, paper kept light, so that tinted print passes tesseract's threshold."""
-    return cv2.LUT(grey, (255 * (np.arange(256) / 255.0) ** DARKEN_GAMMA).astype(np.uint8))
+    return cv2.LUT(grey, _DARKER)
 
 
 def find_rules(grey: np.ndarray, text_height: float) -> np.ndarray:
