@@ -707,11 +707,11 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
     uneven = timed("contrast", background_unevenness, small)
     if photo or uneven > UNEVEN_BACKGROUND or paper - ink < LOW_CONTRAST_SPREAD:
         grey = timed("contrast", normalise_contrast, grey)
+        small = timed("contrast", normalise_contrast, small)  # the small copy as the page now is, for the tint
         steps.append("contrast")
 
-    if marks.text_height:  # measured on the page as it now is: after the contrast step
-        now, scale = timed("tint", _small, grey, ANALYSIS_SIDE)
-        light, dark = timed("tint", tinted_letters, now, marks.text_height * scale)
+    if marks.text_height:
+        light, dark = timed("tint", tinted_letters, small, marks.text_height * small.shape[0] / grey.shape[0])
         if light >= MIN_TINTED_LETTERS and light >= TINTED_SHARE * dark:
             grey = timed("tint", darken, grey)
             steps.append("darken")
