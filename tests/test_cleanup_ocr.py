@@ -352,19 +352,27 @@ def test_the_strokes_of_a_large_heading_are_not_taken_for_table_rules(scale):
     assert (rules & heading_ink).sum() < 0.01 * heading_ink.sum()
 
 
-@pytest.fixture(scope="module")
-def card_on_a_shaded_table() -> PreparedPage:
-    """A generated Chinese ID card photographed turned by about 8 degrees on a table lit from
-    one corner (development seed 90210): the shading splits the table into a bright and a
-    dark region, each outlined by a quad along the frame's edges."""
+def generated_photo(dossiers: int, seed: int, file_name: str, dossier: int | None = None) -> PreparedPage:
+    """A generated upload as the reading benchmark makes it (its noise), by file name; ``dossier``
+    picks one dossier's where several share the name."""
     from pipeline.samples.noise import NoiseSettings
     from pipeline.samples.render import render_document
     from pipeline.samples.scenario import plan_set
 
     noise = NoiseSettings(max_skew_deg=4.0, blur_sigma=(0.3, 1.1), speckle=0.001, jpeg_quality=(55, 85),
                           dpi=(200, 260), perspective=0.09, shadow=0.45)
-    doc = next(d for plan in plan_set(12, 90210) for d in plan.docs if d.file_name == "IMG_20240330_230500.jpg")
+    plans = plan_set(dossiers, seed)
+    docs = plans[dossier].docs if dossier is not None else [d for plan in plans for d in plan.docs]
+    doc = next(d for d in docs if d.file_name == file_name)
     return prepare_pages(render_document(doc, noise)[0], "image/jpeg")[0]
+
+
+@pytest.fixture(scope="module")
+def card_on_a_shaded_table() -> PreparedPage:
+    """A generated Chinese ID card photographed turned by about 8 degrees on a table lit from
+    one corner (development seed 90210): the shading splits the table into a bright and a
+    dark region, each outlined by a quad along the frame's edges."""
+    return generated_photo(12, 90210, "IMG_20240330_230500.jpg")
 
 
 def test_a_card_on_a_shaded_table_is_not_cut_apart_by_the_shading(card_on_a_shaded_table):
@@ -386,14 +394,7 @@ def card_lit_from_one_side() -> PreparedPage:
     """A generated Chinese ID card photographed at an angle, lit so that one half of the card
     is far darker than the other (development seed 90210): once flattened, Otsu took the
     dark half for ink, and the skew measured on it was 9.7 degrees for a straight card."""
-    from pipeline.samples.noise import NoiseSettings
-    from pipeline.samples.render import render_document
-    from pipeline.samples.scenario import plan_set
-
-    noise = NoiseSettings(max_skew_deg=4.0, blur_sigma=(0.3, 1.1), speckle=0.001, jpeg_quality=(55, 85),
-                          dpi=(200, 260), perspective=0.09, shadow=0.45)
-    doc = next(d for d in plan_set(24, 90210)[10].docs if d.file_name == "身份证正面.jpg")
-    return prepare_pages(render_document(doc, noise)[0], "image/jpeg")[0]
+    return generated_photo(24, 90210, "身份证正面.jpg", dossier=10)
 
 
 def test_a_flattened_card_lit_from_one_side_is_measured_straight(card_lit_from_one_side):
@@ -408,14 +409,7 @@ def paper_on_a_textured_table() -> PreparedPage:
     """A generated English vehicle registration photographed turned and at an angle on a
     pale, shaded table (development seed 5150): its paper is not found, and the table's
     shading covers far more of the frame than the print does."""
-    from pipeline.samples.noise import NoiseSettings
-    from pipeline.samples.render import render_document
-    from pipeline.samples.scenario import plan_set
-
-    noise = NoiseSettings(max_skew_deg=4.0, blur_sigma=(0.3, 1.1), speckle=0.001, jpeg_quality=(55, 85),
-                          dpi=(200, 260), perspective=0.09, shadow=0.45)
-    doc = next(d for d in plan_set(16, 5150)[13].docs if d.file_name == "registration.jpg")
-    return prepare_pages(render_document(doc, noise)[0], "image/jpeg")[0]
+    return generated_photo(16, 5150, "registration.jpg", dossier=13)
 
 
 def test_the_skew_of_paper_on_a_textured_table_is_measured_on_the_print_not_the_table(paper_on_a_textured_table):

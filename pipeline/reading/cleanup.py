@@ -683,8 +683,8 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
         rotation = found.rotation
         grey, small = rotate(grey, rotation), rotate(small, rotation)
         steps.append(f"rotate_{rotation}")
-    # any photo may be lit unevenly enough to hide its print: one whose paper was not found (or
-    # one taken for a scan: paper on a pale table), and a card flattened with one half in shadow
+    # on any page shading may pass for ink and hide the print's lines: a photo whose paper was not
+    # found (or paper on a pale table taken for a scan), a card flattened with one half in shadow
     skew = timed("deskew", estimate_skew, small, MAX_SKEW, True)
     if abs(skew) >= MIN_SKEW:
         grey = timed("deskew", deskew, grey, skew)
@@ -715,8 +715,6 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
         if light >= MIN_TINTED_LETTERS and light >= TINTED_SHARE * dark:
             grey = timed("tint", darken, grey)
             steps.append("darken")
-
-    if marks.text_height:
         rules = timed("rules", find_rules, grey, marks.text_height)
         if rules.any():
             grey = timed("rules", remove_rules, grey, rules)
