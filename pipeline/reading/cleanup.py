@@ -239,9 +239,10 @@ def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW, shaded: bool = 
 
     Ink pixel coordinates are projected at each trial angle; the angle at which text
     lines pile up into the sharpest profile is the skew. Points, not images, are
-    rotated, so the search costs a few tens of milliseconds. ``shaded``: a photographed
-    page, whose table (its dark half, its texture) or shadows may pass for ink and
-    outweigh the print; then the light is evened out first.
+    rotated, so the search costs a few tens of milliseconds. ``shaded``: a whole page
+    (scanned or photographed, not a strip of one), whose table (its dark half, its
+    texture) or shadows may pass for ink and outweigh the print; then, where Otsu calls
+    more than ``SHADED_INK`` of it ink, the light is evened out first.
     """
     small, _ = _small(grey, ANALYSIS_SIDE)
     mask = _ink(small)

@@ -1227,7 +1227,7 @@ def _largest_amount(rows: list[Row], skip_words: list[str]) -> list[Candidate]:
     best: Candidate | None = None
     best_v = Decimal(-1)
     for r in rows:
-        if r.top < 0.3 or any(w in r.text.lower() for w in skip_words):
+        if r.top < 0.3 or _holds(r, skip_words):
             continue
         for s, e, v in find_amounts(r.text):
             raw = r.text[s:e]
@@ -1448,7 +1448,7 @@ def _cash_rounded(total: Candidate, rows: list[Row], rule: dict[str, Any]) -> Ca
     if value % step == 0:
         return total
     page = [r for r in rows if r.page_no == total.row.page_no]
-    rounding = [r for r in page if any(w in r.text.lower() for w in rule["lines"]) and r is not total.row]
+    rounding = [r for r in page if _holds(r, rule["lines"]) and r is not total.row]
     if not rounding:
         return total
     below = [r for r in page if total.row.index < r.index <= total.row.index + rule["rows_below"]]
@@ -1511,9 +1511,15 @@ def _amount_after(rows: list[Row], words: list[str], cjk: bool = False) -> tuple
 def _amount_on(rows: list[Row], words: list[str]) -> tuple[Row, Decimal] | None:
     """The last figure on the first line that holds one of ``words`` and a figure ("税率 13% ，税额 758.49")."""
     for r in rows:
-        if any(w in r.text.lower() for w in words) and (found := _last_figure(r)):
+        if _holds(r, words) and (found := _last_figure(r)):
             return found
     return None
+
+
+def _holds(row: Row, words: list[str]) -> bool:
+    """The line holds one of ``words`` (lower case) anywhere in it."""
+    text = row.text.lower()
+    return any(w in text for w in words)
 
 
 def _last_figure(row: Row | None) -> tuple[Row, Decimal] | None:
@@ -1540,8 +1546,8 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
     on is the bill. Each sum counts one; each copy counts its OCR confidence, times
     ``copy_weight``: a summary prints the net before tax more than once, and a net one
     digit from the total is no misreading of it. A tax line's figure is the tax, never a
-    copy of the bill (42.40 read 2.40 beside "Total GST Amt : 2.40"). The total counts its own reading's
-    confidence, and its copies and sums count for it too. A total read without cents or
+    copy of the bill (42.40 read 2.40 beside "Total GST Amt : 2.40"). The total counts its
+    own reading's confidence, and its copies and sums count for it too. A total read without cents or
     hardly read at all gives way to a sum of labelled figures whatever it reads.
     """
     rule = cfg["vouched_by_figures"]
@@ -1549,7 +1555,7 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
     weight: defaultdict[Decimal, float] = defaultdict(float)
     for r in page:
         figures = _figures(r)
-        taxed = any(w in r.text.lower() for w in rule["tax_lines"])  # "Total GST Amt : 2.40" is no copy of the bill
+        taxed = _holds(r, rule["tax_lines"])  # "Total GST Amt : 2.40" is no copy of the bill
         for s, v, conf in figures:
             if not (r is total.row and s == total.start) and not taxed:
                 weight[v] += conf * float(rule["copy_weight"])
