@@ -746,6 +746,7 @@ def test_a_colon_speck_apart_from_a_surname_ends_the_name_after_it_and_a_wide_ga
     ("St Mary's Hospital. York", "St Mary's Hospital York"),
     ("Acme Co. Ltd.", "Acme Co. Ltd"),
     ("Planning Dept. Leeds City Council", "Planning Dept. Leeds City Council"),
+    ("St Mary’ s Hospital Portland", "St Mary's Hospital Portland"),  # an apostrophe read apart from its s
 ])
 def test_a_speck_read_as_a_full_stop_inside_an_issuers_name_goes_but_abbreviations_stay(printed, issuer):
     page = page_of([(0.10, 0.05, "Issued by: " + printed), (0.10, 0.20, "Report No: PR-2024-0012")])

@@ -60,6 +60,7 @@ from pipeline.reading.normalize import (
         ("Date: -04/05/2024", "DMY", "2024-05-04"),  # a speck read as a dash before the date
         ("2°March 2024", "DMY", "2024-03-02"),  # a speck read as a degree sign between day and month
         ("19'February 2025", "DMY", "2025-02-19"),  # ...or as an apostrophe
+        ("15:Feb: 2025", "DMY", "2025-02-15"),  # hyphens read as colons
         ("2024年08月3] 日", "DMY", "2024-08-31"),  # a one read as a bracket where only a number goes
         ("日期: 2023年12月1j日", "DMY", "2023-12-11"),
     ],

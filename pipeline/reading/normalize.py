@@ -46,7 +46,7 @@ _CN = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})[ \t]*年[ \
 # a two-digit year before a time, "13/03/20 15:30", stays two)
 _NUMERIC = re.compile(r"(?<![A-Za-z\d./])(?<![A-Za-z\d]-)(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|(?:19|20) [\dBOSl]{2}(?![\w:])|\d{2})"
                       r"(?!\d|[.\-/]\d)")
-_D_MON_Y = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?[ \t\-/.,°'’‘]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.,]*(\d{4}|\d{2})(?!\d)", re.I)
+_D_MON_Y = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?[ \t\-/.,:°'’‘]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.,:]*(\d{4}|\d{2})(?!\d)", re.I)
 _MON_D_Y = re.compile(r"(?<![a-z])(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?:st|nd|rd|th)?[ \t,\-/.]+(\d{4}|\d{2})(?!\d)", re.I)
 _Y_MON_D = re.compile(r"(?<!\d)(\d{4})[ \t\-/.]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?!\d)", re.I)
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -561,6 +561,7 @@ def normalize_name(text: str) -> str:
     """Names keep their printed form; runs of spaces and marks at either end go ('周建华，' -> '周建华')."""
     s = re.sub(r"\s+", " ", text or "").strip()
     s = re.sub(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])", " ", s)  # a speck read as a dot between words: Joseph.Moore
+    s = re.sub(r"(?<=[A-Za-z]) ?[’‘`´'] ?s\b", "'s", s)  # "St Mary’ s": a possessive read apart, or curled
     # a speck read as a quote at a word's edge ("Thomas ‘Smith", "Natalie’ Roberts"); O'Neil keeps its own
     s = re.sub(r"(?<![A-Za-z])[‘’'`\"“”]+(?=[A-Z])|(?<=[a-z])[‘’'`\"“”]+(?= |$)", "", s)
     word = r"A-Za-z0-9\u00c0-\u024f\u3400-\u9fff"
