@@ -872,3 +872,17 @@ def test_specks_read_as_letters_beside_a_name_label_are_no_name_and_the_name_bel
              Word("姓名", (0.08, 0.18, 0.13, 0.20), 0.95, 1, 0), Word("et", (0.50, 0.18, 0.53, 0.19), 0.19, 1, 0),
              Word("ee", (0.54, 0.18, 0.56, 0.19), 0.19, 1, 0), Word("魏立新", (0.08, 0.20, 0.14, 0.22), 0.80, 2, 0)]
     assert fields("itemised_bill", PageText(1, "ocr", words, 1654, 2339), lang_hint="zh")["name"] == "魏立新"
+
+
+def test_the_claims_date_order_reads_only_the_dates_a_document_leaves_open():
+    open_page = page_of([(0.10, 0.05, "Springfield Police Department"), (0.10, 0.20, "Report no.: PR-2024-668569"),
+                         (0.10, 0.25, "Incident date: 01/04/2024")])
+    settled = page_of([(0.10, 0.05, "Leeds Police"), (0.10, 0.20, "Report no.: PR-2024-668569"),
+                       (0.10, 0.25, "Incident date: 01/04/2024"), (0.10, 0.30, "Date of report: 25/04/2024")])
+
+    def incident(page: PageText, order: str | None) -> str:
+        return {f.name: f.value for f in extract_fields("police_report", [page], "en", order)}["incident_date"]
+
+    assert incident(open_page, None) == "2024-04-01"  # day first when nothing says otherwise
+    assert incident(open_page, "MDY") == "2024-01-04"  # the claim writes month first
+    assert incident(settled, "MDY") == "2024-04-01"  # the document's own 25/04/2024 decides for it

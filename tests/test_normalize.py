@@ -13,6 +13,7 @@ from pipeline.reading.normalize import (
     find_amounts,
     find_dates,
     iban_valid,
+    claim_date_order,
     infer_date_order,
     luhn_valid,
     mend_from_capitals,
@@ -101,6 +102,18 @@ def test_an_ambiguous_date_is_not_guessed_when_no_order_is_preferred():
 )
 def test_the_date_order_of_a_document_is_inferred_from_dates_that_settle_it(text, expected):
     assert infer_date_order(text) == expected
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        (["Address Springfield, IL 62704", "Incident date/time: 01/04/2024"], "MDY"),
+        (["Invoice date 25/12/2023", "Incident 01/04/2024"], "DMY"),
+        (["Incident 01/04/2024", "Report date 03/02/2024"], None),  # nothing settles it: each document's own default
+    ],
+)
+def test_a_claims_documents_settle_the_date_order_together(texts, expected):
+    assert claim_date_order(texts) == expected
 
 
 def test_a_time_of_day_after_its_label_is_no_date():

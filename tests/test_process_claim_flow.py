@@ -102,3 +102,45 @@ def test_a_page_read_in_one_claim_is_not_read_again_in_another(flow_ctx):
     with ctx.db.session() as s:
         texts = s.scalars(select(Page.text).order_by(Page.id)).all()
     assert len(texts) == 2 and texts[0] == texts[1] and "1,234.50" in texts[0]
+
+
+US_CLAIM_FORM = ["Meridian Assurance Ltd", "Motor Insurance Claim Form",
+                 "Please complete in BLOCK CAPITALS. Fields marked * are required.", "1. Policyholder / claimant",
+                 "*Full name Alice Kelly", "*Policy number MTR-2023-15000006-GP", "Telephone 270 591 2506",
+                 "Address 8084 Riverside Walk, Springfield, IL 62704", "2. Incident", "*Date of incident 2024-01-04",
+                 "Place Junction of Station Road and Mill Lane, Springfield", "3. Amount claimed and payment",
+                 "*Amount claimed 26,400.00", "4. What happened", "Vehicle was missing in the morning.",
+                 "Declaration: I declare that the information given on this form is true and complete.",
+                 "Signature: Alice Kelly Date: 2024-01-11"]
+POLICE_REPORT = ["Springfield Police Department", "79 High Street, Springfield", "Crime Report Acknowledgement",
+                 "Report no.: PR-2024-668569 Date issued: 01/10/2024",
+                 "Reported by: Alice Kelly Incident date/time: 01/04/2024 13:40",
+                 "Location: Junction of Station Road and Mill Lane, Springfield",
+                 "Vehicle was parked outside my home overnight and was missing in the morning. Reported to police.",
+                 "This acknowledgement confirms that the incident has been recorded. Quote the report number in all",
+                 "correspondence with your insurer.", "PC 5634"]
+
+
+def incident_dates(db) -> dict[str, str]:
+    from storage.models import ExtractedFieldRow
+
+    with db.session() as s:
+        rows = s.execute(select(Document.original_name, ExtractedFieldRow.value).join(ExtractedFieldRow)
+                         .where(ExtractedFieldRow.name == "incident_date")).all()
+    return dict(rows)
+
+
+@pytest.mark.parametrize("late_upload", [False, True])
+def test_a_date_a_document_leaves_open_is_read_the_way_the_rest_of_the_claim_writes_dates(flow_ctx, late_upload):
+    from flows.process_claim import process_claim
+
+    ctx = flow_ctx
+    ctx.intake.register_policy(policy())
+    claim = ctx.intake.create_claim(fnol()).claim_number
+    ctx.intake.upload(claim, "claim_form.pdf", files.text_pdf(US_CLAIM_FORM))
+    if late_upload:  # the claim form was read in an earlier run
+        process_claim(claim)
+    ctx.intake.upload(claim, "police_report.pdf", files.text_pdf(POLICE_REPORT))
+    process_claim(claim)
+    # the police report prints no place that settles 01/04/2024; the claim form's Illinois ZIP does
+    assert incident_dates(ctx.db)["police_report.pdf"] == "2024-01-04"

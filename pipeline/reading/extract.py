@@ -1284,12 +1284,16 @@ def _first_row_matching(rows: list[Row], phrases: list[str]) -> int:
     return len(rows) + 10**6
 
 
-def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None = None) -> list[ExtractedField]:
+def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None = None,
+                   date_order: Prefer = None) -> list[ExtractedField]:
     """The key fields of ``doc_type`` (pipeline.vocabulary.FIELDS) found on ``pages``.
 
     At most one reading per field: the most trusted candidate. A field that is not
     found is left out rather than guessed. ``lang_hint`` ("en"/"zh") is only used to
     pick a currency when the page prints an amount without a currency mark.
+    ``date_order`` ("DMY"/"MDY"), when given, is what the rest of the claim settles
+    (``claim_date_order``): it reads 01/04/2024 on a document whose own dates and place
+    say nothing; otherwise day first.
     """
     if doc_type not in DOC_TYPES:
         raise ValueError(f"unknown document type {doc_type!r}; expected one of {', '.join(DOC_TYPES)}")
@@ -1308,7 +1312,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         rows.extend(page_r)
         labels.extend(find_labels(page_r))
 
-    ctx = Context(date_order=infer_date_order("\n".join(r.text for r in rows)))
+    ctx = Context(date_order=infer_date_order("\n".join(r.text for r in rows), default=date_order or "DMY"))
     found: list[ExtractedField] = []
     for name in wanted:
         spec = specs[name]

@@ -7,6 +7,7 @@ guess a date or an amount it could not parse.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -227,6 +228,16 @@ def infer_date_order(text: str, default: Prefer = "DMY") -> Prefer:
     if _US_PLACE_RE.search(text) or dollars >= 2:
         return "MDY"
     return default
+
+
+def claim_date_order(texts: Iterable[str]) -> Prefer:
+    """The order the documents of one claim settle together (``infer_date_order``), or None.
+
+    A claim's papers mostly come from one country: a police report that prints only
+    01/04/2024 is read the way the claim form's 12/25/2023 or its "IL 62701" say. A
+    document's own dates and place still decide for it (``extract_fields``).
+    """
+    return infer_date_order("\n".join(texts), default=None)
 
 
 # Where a document comes from, when no date settles the order: a UK postcode, pounds or

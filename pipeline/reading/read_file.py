@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline.reading.classify import DocumentClassifier
 from pipeline.reading.engine import read_pages
 from pipeline.reading.extract import extract_fields
+from pipeline.reading.normalize import Prefer
 from pipeline.reading.pages import prepare_pages
 from pipeline.reading.types import PageText, ReadDocument
 
@@ -72,15 +73,17 @@ def read_document(data: bytes, media_type: str, file_name: str, *, classifier_ve
     return doc
 
 
-def interpret_pages(pages: list[PageText], first_image=None, *, classifier_version: str | None = None) -> ReadDocument:
+def interpret_pages(pages: list[PageText], first_image=None, *, classifier_version: str | None = None,
+                    date_order: Prefer = None) -> ReadDocument:
     """Type and key fields of a document whose pages are already read (the claim flow reads
-    all of a claim's pages in one parallel batch, then interprets each document)."""
+    all of a claim's pages in one parallel batch, then interprets each document, with the
+    day-or-month order the claim's documents settle together as ``date_order``)."""
     prediction = classifier(classifier_version).classify(pages, first_image)
     if prediction.low_confidence:
         doc_type, fields = "other", []
     else:
         doc_type = prediction.doc_type
-        fields = extract_fields(doc_type, pages, lang_hint(pages))
+        fields = extract_fields(doc_type, pages, lang_hint(pages), date_order)
     return ReadDocument(doc_type, prediction.confidence, prediction.low_confidence, pages, fields)
 
 
