@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline.reading.classify import DocumentClassifier  # noqa: E402
 from pipeline.reading.engine import read_pages  # noqa: E402
 from pipeline.reading.extract import extract_fields  # noqa: E402
-from pipeline.reading.normalize import claim_date_order, format_amount, normalize_amount, normalize_date  # noqa: E402
+from pipeline.reading.normalize import claim_hints, format_amount, normalize_amount, normalize_date  # noqa: E402
 from pipeline.reading.pages import prepare_pages  # noqa: E402
 from pipeline.reading.read_file import lang_hint, media_type_of  # noqa: E402
 from pipeline.reading.types import PageText, Word  # noqa: E402
@@ -162,7 +162,7 @@ def read_one(path: Path, clf: DocumentClassifier) -> tuple[list[PageText], objec
 
 def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResult]:
     """Each dossier as the claim flow reads it (pipeline.stages.read): every document read, then
-    each one's fields extracted with the day-or-month order the dossier settles together."""
+    each one's fields extracted with what the dossier settles together (date order, currency)."""
     out = work / f"eval-seed{seed}-n{count}"
     t0 = time.perf_counter()
     if not list(out.glob("*/truth.json")):
@@ -174,11 +174,11 @@ def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResu
     for truth_path in sorted(out.glob("*/truth.json")):
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         read = [(doc, *read_one(truth_path.parent / doc["file"], clf)) for doc in truth["documents"]]
-        date_order = claim_date_order(p.text for _, pages, *_ in read for p in pages)
+        claim = claim_hints(p.text for _, pages, *_ in read for p in pages)
         for doc, pages, pred, secs, tess, tl_pages, tl_secs in read:
             t0 = time.perf_counter()
             doc_type = "other" if pred.low_confidence else pred.doc_type
-            fields = {f.name: f.value for f in extract_fields(doc_type, pages, lang_hint(pages), date_order)}
+            fields = {f.name: f.value for f in extract_fields(doc_type, pages, lang_hint(pages), claim)}
             secs += time.perf_counter() - t0
             results.append(DocResult(
                 str((truth_path.parent / doc["file"]).relative_to(out)), doc["kind"], truth["language"],

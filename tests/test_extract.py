@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.reading.extract import extract_fields, page_rows
+from pipeline.reading.normalize import ClaimHints
 from pipeline.reading.types import PageText, Word
 
 CHAR_W = 0.012  # width of one character, as a fraction of the page
@@ -874,15 +875,23 @@ def test_specks_read_as_letters_beside_a_name_label_are_no_name_and_the_name_bel
     assert fields("itemised_bill", PageText(1, "ocr", words, 1654, 2339), lang_hint="zh")["name"] == "魏立新"
 
 
-def test_the_claims_date_order_reads_only_the_dates_a_document_leaves_open():
+def test_what_the_claim_settles_is_read_only_where_a_document_leaves_it_open():
     open_page = page_of([(0.10, 0.05, "Springfield Police Department"), (0.10, 0.20, "Report no.: PR-2024-668569"),
                          (0.10, 0.25, "Incident date: 01/04/2024")])
     settled = page_of([(0.10, 0.05, "Leeds Police"), (0.10, 0.20, "Report no.: PR-2024-668569"),
                        (0.10, 0.25, "Incident date: 01/04/2024"), (0.10, 0.30, "Date of report: 25/04/2024")])
+    us_claim = ClaimHints("MDY", "USD")
 
-    def incident(page: PageText, order: str | None) -> str:
-        return {f.name: f.value for f in extract_fields("police_report", [page], "en", order)}["incident_date"]
+    def incident(page: PageText, claim: ClaimHints | None) -> str:
+        return {f.name: f.value for f in extract_fields("police_report", [page], "en", claim)}["incident_date"]
 
     assert incident(open_page, None) == "2024-04-01"  # day first when nothing says otherwise
-    assert incident(open_page, "MDY") == "2024-01-04"  # the claim writes month first
-    assert incident(settled, "MDY") == "2024-04-01"  # the document's own 25/04/2024 decides for it
+    assert incident(open_page, us_claim) == "2024-01-04"  # the claim writes month first
+    assert incident(settled, us_claim) == "2024-04-01"  # the document's own 25/04/2024 decides for it
+
+    invoice = page_of([(0.10, 0.05, "Hartley Coachworks"), (0.10, 0.20, "Invoice No: INV-2024-0012"),
+                       (0.10, 0.30, "Total due: 1,250.00")])
+    assert "currency" not in fields("repair_invoice", invoice)
+    assert {f.name: f.value for f in extract_fields("repair_invoice", [invoice], "en", us_claim)}["currency"] == "USD"
+    pounds = page_of([(0.10, 0.05, "Hartley Coachworks"), (0.10, 0.30, "Total due: £1,250.00")])
+    assert {f.name: f.value for f in extract_fields("repair_invoice", [pounds], "en", us_claim)}["currency"] == "GBP"

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline.reading.normalize import (
+    ClaimHints,
     misread_year_dates,
     account_check,
     chinese_capital_amount,
@@ -13,7 +14,7 @@ from pipeline.reading.normalize import (
     find_amounts,
     find_dates,
     iban_valid,
-    claim_date_order,
+    claim_hints,
     infer_date_order,
     luhn_valid,
     mend_from_capitals,
@@ -105,15 +106,17 @@ def test_the_date_order_of_a_document_is_inferred_from_dates_that_settle_it(text
 
 
 @pytest.mark.parametrize(
-    "texts, expected",
+    "texts, order, currency",
     [
-        (["Address Springfield, IL 62704", "Incident date/time: 01/04/2024"], "MDY"),
-        (["Invoice date 25/12/2023", "Incident 01/04/2024"], "DMY"),
-        (["Incident 01/04/2024", "Report date 03/02/2024"], None),  # nothing settles it: each document's own default
+        (["Address Springfield, IL 62704", "Incident date/time: 01/04/2024"], "MDY", "USD"),
+        (["Invoice date 25/12/2023 Total £120.00", "Incident 01/04/2024"], "DMY", "GBP"),
+        (["Amount claimed 4,250.00 Currency USD", "Total $120.00", "Paid 99.00"], "MDY", "USD"),
+        (["Total $120.00", "Total £120.00"], "DMY", None),  # currency marks that disagree settle none
+        (["Incident 01/04/2024", "Report date 03/02/2024"], None, None),  # each document's own default
     ],
 )
-def test_a_claims_documents_settle_the_date_order_together(texts, expected):
-    assert claim_date_order(texts) == expected
+def test_a_claims_documents_settle_the_date_order_and_currency_together(texts, order, currency):
+    assert claim_hints(texts) == ClaimHints(order, currency)
 
 
 def test_a_time_of_day_after_its_label_is_no_date():

@@ -44,6 +44,7 @@ from pipeline.reading.normalize import (
     find_amounts,
     iban_valid,
     mend_from_capitals,
+    ClaimHints,
     Prefer,
     find_dates,
     format_amount,
@@ -1285,15 +1286,15 @@ def _first_row_matching(rows: list[Row], phrases: list[str]) -> int:
 
 
 def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None = None,
-                   date_order: Prefer = None) -> list[ExtractedField]:
+                   claim: ClaimHints | None = None) -> list[ExtractedField]:
     """The key fields of ``doc_type`` (pipeline.vocabulary.FIELDS) found on ``pages``.
 
     At most one reading per field: the most trusted candidate. A field that is not
     found is left out rather than guessed. ``lang_hint`` ("en"/"zh") is only used to
     pick a currency when the page prints an amount without a currency mark.
-    ``date_order`` ("DMY"/"MDY"), when given, is what the rest of the claim settles
-    (``claim_date_order``): it reads 01/04/2024 on a document whose own dates and place
-    say nothing; otherwise day first.
+    ``claim`` (``normalize.claim_hints``) is what the claim's documents settle together:
+    its date order reads 01/04/2024 on a document whose own dates and place say nothing
+    (otherwise day first), and its currency is taken when the document shows none.
     """
     if doc_type not in DOC_TYPES:
         raise ValueError(f"unknown document type {doc_type!r}; expected one of {', '.join(DOC_TYPES)}")
@@ -1312,7 +1313,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         rows.extend(page_r)
         labels.extend(find_labels(page_r))
 
-    ctx = Context(date_order=infer_date_order("\n".join(r.text for r in rows), default=date_order or "DMY"))
+    claim = claim or ClaimHints()
+    ctx = Context(date_order=infer_date_order("\n".join(r.text for r in rows), default=claim.date_order or "DMY"))
     found: list[ExtractedField] = []
     for name in wanted:
         spec = specs[name]
@@ -1387,7 +1389,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             else:
                 cands = _date_by_position(name, undated, ctx)
         if not cands and name == "currency" and rows:  # no mark printed: where the document is from
-            code = currency_from_place("\n".join(r.text for r in rows)) or {"zh": "CNY"}.get(lang_hint or "")
+            code = (currency_from_place("\n".join(r.text for r in rows)) or claim.currency
+                    or {"zh": "CNY"}.get(lang_hint or ""))
             if code:
                 cands = [Candidate(name, code, "", rows[0], 0, 0, "position", 0, bonus=0.8)]
         if name == "name":

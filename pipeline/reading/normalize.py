@@ -7,7 +7,9 @@ guess a date or an amount it could not parse.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -230,14 +232,28 @@ def infer_date_order(text: str, default: Prefer = "DMY") -> Prefer:
     return default
 
 
-def claim_date_order(texts: Iterable[str]) -> Prefer:
-    """The order the documents of one claim settle together (``infer_date_order``), or None.
+@dataclass(frozen=True)
+class ClaimHints:
+    """What a claim's documents settle together, for a document that leaves it open.
 
     A claim's papers mostly come from one country: a police report that prints only
-    01/04/2024 is read the way the claim form's 12/25/2023 or its "IL 62701" say. A
-    document's own dates and place still decide for it (``extract_fields``).
+    01/04/2024 is read the way the claim form's 12/25/2023 or its "IL 62701" say, and a
+    repair invoice whose amounts carry no mark is in the currency the claim form names.
+    A document's own dates, marks and place still decide for it (``extract_fields``).
     """
-    return infer_date_order("\n".join(texts), default=None)
+
+    date_order: Prefer = None
+    currency: str | None = None
+
+
+def claim_hints(page_texts: Iterable[str]) -> ClaimHints:
+    """The date order and currency the pages of one claim settle (None where they do not)."""
+    texts = list(page_texts)
+    marked = Counter(code for t in texts if (code := detect_currency(t)))
+    ranked = marked.most_common(2)
+    currency = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+    joined = "\n".join(texts)
+    return ClaimHints(infer_date_order(joined, default=None), currency or currency_from_place(joined))
 
 
 # Where a document comes from, when no date settles the order: a UK postcode, pounds or

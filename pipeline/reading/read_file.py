@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.reading.classify import DocumentClassifier
 from pipeline.reading.engine import read_pages
 from pipeline.reading.extract import extract_fields
-from pipeline.reading.normalize import Prefer
+from pipeline.reading.normalize import ClaimHints
 from pipeline.reading.pages import prepare_pages
 from pipeline.reading.types import PageText, ReadDocument
 
@@ -74,16 +74,16 @@ def read_document(data: bytes, media_type: str, file_name: str, *, classifier_ve
 
 
 def interpret_pages(pages: list[PageText], first_image=None, *, classifier_version: str | None = None,
-                    date_order: Prefer = None) -> ReadDocument:
+                    claim: ClaimHints | None = None) -> ReadDocument:
     """Type and key fields of a document whose pages are already read (the claim flow reads
-    all of a claim's pages in one parallel batch, then interprets each document, with the
-    day-or-month order the claim's documents settle together as ``date_order``)."""
+    all of a claim's pages in one parallel batch, then interprets each document, with what
+    the claim's documents settle together as ``claim``: ``normalize.claim_hints``)."""
     prediction = classifier(classifier_version).classify(pages, first_image)
     if prediction.low_confidence:
         doc_type, fields = "other", []
     else:
         doc_type = prediction.doc_type
-        fields = extract_fields(doc_type, pages, lang_hint(pages), date_order)
+        fields = extract_fields(doc_type, pages, lang_hint(pages), claim)
     return ReadDocument(doc_type, prediction.confidence, prediction.low_confidence, pages, fields)
 
 

@@ -1,6 +1,6 @@
 """Reading stage: every page of a claim read in one parallel batch, then each document
-classified and its key fields extracted (dates the document leaves open, 01/04/2024, read
-in the day-or-month order the claim's documents settle together).
+classified and its key fields extracted (what a document leaves open, a date like 01/04/2024
+or the currency of unmarked amounts, as the claim's documents settle it together).
 
 Only documents not read before are read (a late upload re-reads just itself), and a
 page whose pixels were OCR'd in any earlier claim is taken from there. Everything a
@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from pipeline.fraud.image_hash import perceptual_hash
 from pipeline.reading.engine import ReadPage, page_sha256, read_pages
-from pipeline.reading.normalize import Prefer, claim_date_order
+from pipeline.reading.normalize import ClaimHints, claim_hints
 from pipeline.reading.pages import PageError, PreparedPage, prepare_pages
 from pipeline.reading.read_file import interpret_pages
 from pipeline.reading.types import PageText
@@ -87,12 +87,12 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
             yield from pages
 
     results = read_pages(pages_as_prepared(), cache=cache)
-    date_order = claim_date_order([r.text.text for r in results] + _texts_read_before(ctx, claim_number))
+    claim = claim_hints([r.text.text for r in results] + _texts_read_before(ctx, claim_number))
     at = 0
     for doc_id, pages in prepared:
         reads = results[at:at + len(pages)]
         at += len(pages)
-        _record_document(ctx, doc_id, pages, reads, date_order)
+        _record_document(ctx, doc_id, pages, reads, claim)
         summary.documents_read += 1
         summary.pages_read += len(reads)
         summary.pages_from_cache += sum(r.from_cache for r in reads)
@@ -107,10 +107,10 @@ def _texts_read_before(ctx: Context, claim_number: str) -> list[str]:
 
 
 def _record_document(ctx: Context, doc_id: int, pages: list[PreparedPage], reads: list[ReadPage],
-                     date_order: Prefer) -> None:
+                     claim: ClaimHints) -> None:
     texts = [r.text for r in reads]
     first_image = pages[0].image if pages else None
-    result = interpret_pages(texts, first_image, date_order=date_order)
+    result = interpret_pages(texts, first_image, claim=claim)
     with ctx.db.session() as s:
         doc = s.get(Document, doc_id)
         meta = {"claim": doc.claim.claim_number, "original_name": doc.original_name}
