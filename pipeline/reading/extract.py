@@ -552,8 +552,10 @@ def _parse_identifier(text: str, offset: int, ctx: Context) -> tuple[str, int, i
     if doc_no:
         return f"{doc_no[1]}〔{doc_no[2]}〕第{doc_no[3]}号", offset + doc_no.start(), offset + doc_no.end()
     iban = _IBAN_RE.match(rest.upper(), pos)  # GB82 WEST 1234 5698 7654 32
-    if iban and ("-" not in iban.group(0) or iban_valid(iban.group(0).replace("-", ""))):
-        return normalize_identifier(re.sub("[°·-]", "", iban.group(0))), offset + iban.start(), offset + iban.end()
+    if iban:
+        compact = normalize_identifier(re.sub("[°·-]", "", iban.group(0)))
+        if "-" not in iban.group(0) or iban_valid(compact):  # a dashed reference is an IBAN only if it checks
+            return compact, offset + iban.start(), offset + iban.end()
     groups = _DIGIT_GROUPS_RE.match(rest, pos)  # 6222 0212 3456 7890: one number in groups
     if groups:
         return normalize_identifier(groups.group(0)).replace(".", ""), offset + groups.start(), offset + groups.end()
@@ -1510,9 +1512,14 @@ def _paid_less_change(total: Candidate, rows: list[Row], rule: dict[str, Any]) -
 def _amount_after(rows: list[Row], words: list[str], cjk: bool = False) -> tuple[Row, Decimal] | None:
     """The last figure on the first line that begins with one of ``words`` ("CASH 101.00"); ``cjk``: a
     Chinese word may run on into OCR's noise ("合计让 19682.28")."""
-    end = r"(?:\b|(?<=[\u3400-\u9fff]))" if cjk else r"\b"
-    starts = re.compile(r"\W*(?:" + "|".join(map(re.escape, words)) + ")" + end, re.I)
+    starts = _line_start_re(tuple(words), cjk)
     return _last_figure(next((r for r in rows if starts.match(r.text)), None))
+
+
+@lru_cache(maxsize=64)
+def _line_start_re(words: tuple[str, ...], cjk: bool) -> re.Pattern[str]:
+    end = r"(?:\b|(?<=[\u3400-\u9fff]))" if cjk else r"\b"
+    return re.compile(r"\W*(?:" + "|".join(map(re.escape, words)) + ")" + end, re.I)
 
 
 def _amount_on(rows: list[Row], words: list[str]) -> tuple[Row, Decimal] | None:
