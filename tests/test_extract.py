@@ -895,3 +895,15 @@ def test_what_the_claim_settles_is_read_only_where_a_document_leaves_it_open():
     assert {f.name: f.value for f in extract_fields("repair_invoice", [invoice], "en", us_claim)}["currency"] == "USD"
     pounds = page_of([(0.10, 0.05, "Hartley Coachworks"), (0.10, 0.30, "Total due: £1,250.00")])
     assert {f.name: f.value for f in extract_fields("repair_invoice", [pounds], "en", us_claim)}["currency"] == "GBP"
+
+
+@pytest.mark.parametrize("printed, tail, number", [
+    ("Invoice No.: INV1 76368, Invoice date 16/03/2025", "76368,", "INV176368"),  # OCR split the number in two
+    ("Invoice no.: INV-81 125 Date: 2023-08-07", "125", "INV-81125"),
+    ("Invoice no.: INV-81 125 Date: 2023-08-07", None, "INV-81"),  # a gap as wide as between words: two things
+])
+def test_a_number_ocr_split_at_a_gap_narrower_than_between_words_is_read_whole(printed, tail, number):
+    page = page_of([(0.10, 0.05, "Hartley Coachworks"), (0.10, 0.20, printed)])
+    # the split's gap a third of a space wide
+    words = [replace(w, box=(w.box[0] - 0.7 * CHAR_W, *w.box[1:])) if w.text == tail else w for w in page.words]
+    assert fields("repair_invoice", replace(page, words=words))["invoice_number"] == number

@@ -679,6 +679,8 @@ def candidates_from_label(
         got = None  # specks read as letters beside the label ("姓名 ... et ee"): the value may be below
     if hit.glued and not (got and _glued_value_ok(hit.field, kind, got[0])):
         return out  # what follows a glued label is its value or nothing: never look below
+    if got and kind == "identifier":
+        got = _rejoin_split_digits(row, got, end)
     if got:
         value, s, e = got
         sure = 0.9 if hit.fuzzy or hit.glued else 1.0
@@ -706,6 +708,8 @@ def candidates_from_label(
         beyond = [s for (s, _), w in zip(r.spans, r.words) if s > start and w.box[0] >= right_limit]
         end = min([end, *beyond, *_column_cuts(r, start, right_limit)])  # Chinese words touch: no space to drop
         got = parse(r.text[:end], start, ctx)
+        if got and kind == "identifier":
+            got = _rejoin_split_digits(r, got, end)
         if got:
             value, s, e = got
             out.append(Candidate(hit.field, value, r.text[s:e], r, s, e, "label_below", hit.priority, 0.9 if hit.fuzzy else 1.0))
@@ -713,6 +717,24 @@ def candidates_from_label(
         if kind == "amount" and any(_plain_word(r.words[i]) for i in xs):
             break  # a line of its own under the label ("CASH"): the figure further down is another's
     return out
+
+
+SPLIT_NUMBER_GAP = 0.6  # of the line's usual gap between words: a narrower one split a number OCR read in two
+
+
+def _rejoin_split_digits(row: Row, got: tuple[str, int, int], end: int) -> tuple[str, int, int]:
+    """"INV1 76368" -> INV176368: a number OCR split where the gap is narrower than between words."""
+    value, s, e = got
+    after = [i for i, (ws, _) in enumerate(row.spans) if ws > e and ws < end]
+    before = [i for i, (_, we) in enumerate(row.spans) if we == e]
+    if not after or not before or not re.fullmatch(r"\d+[.,;:]?", row.words[after[0]].text) or len(row.words) < 4:
+        return got
+    gaps = [b.box[0] - a.box[2] for a, b in zip(row.words, row.words[1:])]
+    gap = row.words[after[0]].box[0] - row.words[before[0]].box[2]
+    if after[0] != before[0] + 1 or gap >= SPLIT_NUMBER_GAP * statistics.median(gaps):
+        return got
+    digits = re.sub(r"\D", "", row.words[after[0]].text)
+    return normalize_identifier(value + digits), s, row.spans[after[0]][0] + len(digits)
 
 
 def _plain_word(w: Word) -> bool:
