@@ -907,3 +907,14 @@ def test_a_number_ocr_split_at_a_gap_narrower_than_between_words_is_read_whole(p
     # the split's gap a third of a space wide
     words = [replace(w, box=(w.box[0] - 0.7 * CHAR_W, *w.box[1:])) if w.text == tail else w for w in page.words]
     assert fields("repair_invoice", replace(page, words=words))["invoice_number"] == number
+
+
+@pytest.mark.parametrize("below, name", [
+    ("Henry: Johnson", "Henry Johnson"),  # a speck read as a colon after a listed first name
+    ("Henry Johnson", "Henry Johnson"),
+    ("Sex: Male", None),  # a label of its own with its value: no name
+])
+def test_a_colon_after_a_first_name_is_a_speck_not_a_label(below, name):
+    page = page_of([(0.10, 0.05, "Mercy Regional Medical Center"), (0.10, 0.20, "Patient        Date of birth"),
+                    (0.10, 0.24, below + "        10-Apr-1989")])
+    assert fields("discharge_summary", page).get("name") == name

@@ -35,7 +35,7 @@ from spacy.util import filter_spans
 
 from pipeline.edits import edit_distance
 from pipeline.reading.diagnoses import known_diagnosis
-from pipeline.reading.person_names import known_name
+from pipeline.reading.person_names import known_name, listed_given_name
 from pipeline.reading.normalize import (
     account_check,
     chinese_capital_amount,
@@ -723,7 +723,7 @@ SPLIT_NUMBER_GAP = 0.6  # of the line's usual gap between words: a narrower one 
 
 
 def _rejoin_split_digits(row: Row, got: tuple[str, int, int], end: int) -> tuple[str, int, int]:
-    """"INV1 76368" -> INV176368: a number OCR split where the gap is narrower than between words."""
+    """Read "INV1 76368" as INV176368: OCR split the number where the gap is narrower than between words."""
     value, s, e = got
     after = [i for i, (ws, _) in enumerate(row.spans) if ws > e and ws < end]
     before = [i for i, (_, we) in enumerate(row.spans) if we == e]
@@ -911,6 +911,8 @@ def _before_next_label(c: Candidate) -> int | None:
     colon = re.search(r"[:：]", c.raw)
     if not colon:
         return None
+    if listed_given_name(c.raw[:colon.start()].strip()) and re.match(r"[:：] ?[A-Z][a-z]", c.raw[colon.start():]):
+        return None  # "Henry: Johnson": a speck read as a colon after a first name, no label
     at = c.start + colon.start()
     words = c.row.words_in(at, at + 1)
     if not words:
@@ -967,6 +969,7 @@ def _tidy_names(cands: list[Candidate], not_names: list[str]) -> list[Candidate]
     cands = [c for c in cands if len(c.value) >= 2]
     for c in cands:
         c.value = _JOINED_NAME_RE.sub(r"\1 \2", c.value)  # "NatalieRoberts": OCR lost the space
+        c.value = _SPECK_COLON_RE.sub(" ", c.value)  # "Henry: Johnson" (kept by _before_next_label)
         if not _looks_like_a_name(c.value):
             c.bonus = min(c.bonus, 0.5)  # kept for the reviewer, but a person must confirm it
     return cands
@@ -974,6 +977,7 @@ def _tidy_names(cands: list[Candidate], not_names: list[str]) -> list[Candidate]
 
 # two capitalised words run together; names built on a prefix (McDonald, MacArthur, DeShawn) are not two
 _JOINED_NAME_RE = re.compile(r"\b(?!Mac|Fitz|Van|Von|De|Di|Da|Du|La|Le)([A-Z][a-z]{2,})([A-Z][a-z]{2,})\b")
+_SPECK_COLON_RE = re.compile(r"(?<=[a-z])[:：] ?(?=[A-Z][a-z])")
 
 
 def _looks_like_a_name(value: str) -> bool:

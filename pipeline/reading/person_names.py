@@ -106,6 +106,11 @@ def known_name(read: str, part: Literal["given", "surnames"] = "given", names: P
     return name.upper() if read.isupper() else name
 
 
+def listed_given_name(word: str, names: PersonNames | None = None) -> bool:
+    """Whether ``word`` is a given name on the list as it stands."""
+    return word.lower() in {n.lower() for n in (names or load_person_names()).given}
+
+
 def usual_cn_name(name: str, surname_starts: str, names: PersonNames | None = None) -> bool:
     """A Chinese name as people have them: a surname, then characters common in given names."""
     lists = names or load_person_names()
