@@ -918,3 +918,11 @@ def test_a_colon_after_a_first_name_is_a_speck_not_a_label(below, name):
     page = page_of([(0.10, 0.05, "Mercy Regional Medical Center"), (0.10, 0.20, "Patient        Date of birth"),
                     (0.10, 0.24, below + "        10-Apr-1989")])
     assert fields("discharge_summary", page).get("name") == name
+
+
+def test_specks_read_between_a_label_and_its_value_or_inside_a_label_are_passed_over():
+    page = page_of([(0.10, 0.05, "Road Traffic Collision Report"), (0.10, 0.20, "Report no. » CR-2024-770090"),
+                    (0.10, 0.25, "Account.number 3783372023")])
+    got = fields("police_report", page)
+    assert got["report_number"] == "CR-2024-770090"  # "»": a speck before the value
+    assert fields("bank_details", page)["account_number"] == "3783372023"  # a speck read as a full stop in the label

@@ -281,6 +281,7 @@ _VOCAB = spacy.blank("en").vocab
 
 
 _STRAY_QUOTES = set("\"'“”‘’`")
+_SPECK_DOT_RE = re.compile(r"[a-z]{2}\.[a-z]")
 
 
 def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
@@ -291,6 +292,8 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
             if m.group(0) in _STRAY_QUOTES or (m.group(0) in ":;" and 0 < m.start() and m.end() < len(r.text)
                                                and r.text[m.start() - 1].isalpha() and r.text[m.end()].isalpha()):
                 continue  # a speck read as a quote inside a label: 'Date of" birth' is "date of birth" (so is "Account:holder")
+            if m.group(0) == "." and _SPECK_DOT_RE.match(r.text, max(0, m.start() - 2)):
+                continue  # ...or as a full stop between two words: "Account.number" (not "U.S.", "No.1")
             words.append(m.group(0))
             where.append((i, m.start(), m.end()))
         words.append("\n")  # a label never runs across lines
@@ -464,7 +467,7 @@ class Context:
 # A parser reads a value from text starting at ``offset``: -> (value, start, end) or None.
 Parser = Callable[[str, int, Context], "tuple[str, int, int] | None"]
 
-_SKIP_RE = re.compile(r"[\s:：;.\-#=|/“”‘’\"'`~_…,，、。]*")
+_SKIP_RE = re.compile(r"[\s:：;.\-#=|/“”‘’\"'`~_…,，、。»«›‹•·]*")
 CN_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 # the dot after the city letter, or a speck there, is read as any stop or quote ("陕 A。14H61", 'A" 14H61')
 _CN_PLATE_RE = re.compile(rf"[{CN_PROVINCES}]\s?[A-Z]\s*[·•.\-。\"'“”‘’°]?\s*[A-Z0-9]{{5,6}}")
