@@ -770,6 +770,8 @@ def test_a_saints_name_in_a_letterhead_is_no_street():
     ("eel York General Hospital", "York General Hospital"),
     ("pe Austin Royal Infirmary", "Austin Royal Infirmary"),
     ("de Montfort Clinic", "de Montfort Clinic"),  # a name's particle is no speck
+    ("ot Mary's Hospital York", "St Mary's Hospital York"),  # ...but the S of a saint's St misread is mended
+    ("5t Thomas' Hospital", "St Thomas' Hospital"),
 ])
 def test_specks_read_as_a_little_word_before_an_issuers_name_go(printed, issuer):
     page = page_of([(0.10, 0.05, printed), (0.10, 0.20, "Invoice No: INV-2024-0012")])

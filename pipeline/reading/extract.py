@@ -1140,6 +1140,7 @@ def clean_issuer(text: str, cfg: dict[str, Any]) -> str:
     t = re.sub(r"\s+", " ", text).strip(_EDGE_JUNK.replace(".", "")).replace(";", ",")
     t = t.strip(_EDGE_JUNK.replace(".", "")).lstrip(_EDGE_JUNK)  # no name begins with a dot: ".Madison General"
     t = _SPECK_STOP_RE.sub(" ", t)  # "York. Police": a speck read as a full stop inside the name
+    t = re.sub(r"^[a-z0-9$§]t (?=[A-Z][a-z]+['’]s? )", "St ", t)  # "ot Mary's Hospital": the S of St misread
     # "eel York General Hospital": specks read as a little word (a name's particle stays: "de Montfort")
     t = re.sub(r"^(?!(?:de|du|da|di|la|le|van|von|al|el) )[a-z]{1,3} (?=[A-Z])", "", t)
     while t.endswith(".") and not t.lower().endswith(_ABBREVIATIONS):
