@@ -63,6 +63,8 @@ from pipeline.reading.normalize import (
         ("2°March 2024", "DMY", "2024-03-02"),  # a speck read as a degree sign between day and month
         ("19'February 2025", "DMY", "2025-02-19"),  # ...or as an apostrophe
         ("15:Feb: 2025", "DMY", "2025-02-15"),  # hyphens read as colons
+        ("起火时间 2023.10.2617:00", "DMY", "2023-10-26"),  # the time run into the date: the space lost
+        ("Date: 25/12/201814:30", "DMY", "2018-12-25"),
         ("2024年08月3] 日", "DMY", "2024-08-31"),  # a one read as a bracket where only a number goes
         ("日期: 2023年12月1j日", "DMY", "2023-12-11"),
     ],
@@ -74,7 +76,8 @@ def test_dates_in_every_common_format_become_iso(text, prefer, expected):
 @pytest.mark.parametrize(
     "text",
     ["", "no date here", "31/02/2024", "2024-13-01", "TEL: 05.22.95.66.66", "10 Market St 2024", "2024年13月1日",
-     "12/Mau/2017"],  # Mar or May: a misread month that two months are one letter from is no date
+     "12/Mau/2017",  # Mar or May: a misread month that two months are one letter from is no date
+     "2023-10-261"],  # a digit run on that is no time
 )
 def test_text_without_a_real_date_gives_none(text):
     assert normalize_date(text) is None

@@ -43,12 +43,14 @@ _MONTH_RE = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 # Patterns tried in order; each yields (year, month, day) or (a, b, year) to disambiguate.
-_ISO = re.compile(r"(?<!\d)(\d{4})[ \t]*[-/.][ \t]*(\d{1,2})[ \t]*[-/.][ \t]*(\d{1,2})(?!\d)")
+# A date may run into the time after it where OCR lost the space: "2023.10.2617:00", "25/12/201814:30".
+_GLUED_TIME = r"(?=\d{1,2}:\d\d(?!\d))"
+_ISO = re.compile(r"(?<!\d)(\d{4})[ \t]*[-/.][ \t]*(\d{1,2})[ \t]*[-/.][ \t]*(\d{1,2})(?:(?!\d)|" + _GLUED_TIME + ")")
 _CN = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})[ \t]*年[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})[ \t]*月[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})[ \t]*[日号]?")
 # (a year OCR split with a space and a letter for a digit, "13/03/20 1B", counts as four digits;
 # a two-digit year before a time, "13/03/20 15:30", stays two)
 _NUMERIC = re.compile(r"(?<![A-Za-z\d./])(?<![A-Za-z\d]-)(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|(?:19|20) [\dBOSl]{2}(?![\w:])|\d{2})"
-                      r"(?!\d|[.\-/]\d)")
+                      r"(?:(?!\d|[.\-/]\d)|" + _GLUED_TIME + ")")
 _D_MON_Y = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?[ \t\-/.,:°'’‘]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.,:]*(\d{4}|\d{2})(?!\d)", re.I)
 _MON_D_Y = re.compile(r"(?<![a-z])(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?:st|nd|rd|th)?[ \t,\-/.]+(\d{4}|\d{2})(?!\d)", re.I)
 _Y_MON_D = re.compile(r"(?<!\d)(\d{4})[ \t\-/.]*(" + _MONTH_RE + r")(?![a-z])[ \t\-/.]*(\d{1,2})(?!\d)", re.I)
