@@ -571,6 +571,7 @@ def test_a_glued_label_at_the_head_of_a_sentence_or_a_title_gives_nothing():
     ("开户行 中国工商儿行北京市中关村支行", "中国工商银行"),
     ("Bank: Wells Farpo Bank", "Wells Fargo Bank"),
     ("开户行 招商很行深圳分行", "招商银行"),
+    ("Bank: Barclays-Bank UK", "Barclays Bank UK"),  # a speck read as a hyphen: not just "Barclays"
 ])
 def test_a_bank_name_read_with_a_slip_is_taken_as_the_known_bank(printed, bank):
     page = page_of([(0.10, 0.05, "Account confirmation"), (0.10, 0.30, printed)])

@@ -867,7 +867,7 @@ def known_bank(text: str, banks: list[str]) -> str | None:
     """The known bank ``text`` begins with (branch names follow), allowing one OCR slip in a
     long English name or where a Chinese name's 银行 came out broken (中国工商儿行); the
     closest, then the longest, bank wins."""
-    low = re.sub(r"\s+", " ", text).strip().casefold()
+    low = _bank_key(text)
     best: tuple[int, int, str] | None = None
     for bank in banks:
         head = low[: len(bank)]
@@ -876,10 +876,16 @@ def known_bank(text: str, banks: list[str]) -> str | None:
             allowed = 0 if head.endswith("银行") else max(1, len(bank) // 4)
         else:
             allowed = 1 if len(bank) >= 12 else 0  # "Trust Bank" is not "Truist Bank"
-        d = edit_distance(head, bank.casefold())
+        d = edit_distance(head, _bank_key(bank))
         if d <= allowed and len(bank) <= len(low) + allowed and (best is None or (d, -len(bank)) < best[:2]):
             best = (d, -len(bank), bank)
     return best[2] if best else None
+
+
+def _bank_key(name: str) -> str:
+    """A bank's name for comparing: one case, single spaces, a hyphen between words a space
+    ("Barclays-Bank UK": a speck read as a hyphen)."""
+    return re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", re.sub(r"\s+", " ", name).strip().casefold())
 
 
 def _next_field_at(word: str, c: Candidate) -> int | None:
