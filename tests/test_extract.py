@@ -929,3 +929,11 @@ def test_specks_read_between_a_label_and_its_value_or_inside_a_label_are_passed_
     got = fields("police_report", page)
     assert got["report_number"] == "CR-2024-770090"  # "»": a speck before the value
     assert fields("bank_details", page)["account_number"] == "3783372023"  # a speck read as a full stop in the label
+
+
+def test_the_cashier_on_a_chinese_receipt_is_not_the_patient():
+    page = page_of([(0.10, 0.05, "陕西省医疗门诊收费票据"), (0.10, 0.12, "姓名: 董秀英， 开票日期: 2023:08:-01"),
+                    (0.10, 0.40, "收款单位〈章): 西安市中医医院 收款人: 李娟，")])
+    got = fields("medical_invoice", page)
+    assert got["name"] == "董秀英"  # 收款人 is the cashier, one character from 交款人 (the payer)
+    assert got["issue_date"] == "2023-08-01"

@@ -65,6 +65,7 @@ from pipeline.reading.normalize import (
         ("15:Feb: 2025", "DMY", "2025-02-15"),  # hyphens read as colons
         ("起火时间 2023.10.2617:00", "DMY", "2023-10-26"),  # the time run into the date: the space lost
         ("Date: 25/12/201814:30", "DMY", "2018-12-25"),
+        ("开票日期: 2023:08:-01", "DMY", "2023-08-01"),  # hyphens read as colons
         ("2024年08月3] 日", "DMY", "2024-08-31"),  # a one read as a bracket where only a number goes
         ("日期: 2023年12月1j日", "DMY", "2023-12-11"),
     ],

@@ -45,7 +45,8 @@ _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3
 # Patterns tried in order; each yields (year, month, day) or (a, b, year) to disambiguate.
 # A date may run into the time after it where OCR lost the space: "2023.10.2617:00", "25/12/201814:30".
 _GLUED_TIME = r"(?=\d{1,2}:\d\d(?!\d))"
-_ISO = re.compile(r"(?<!\d)(\d{4})[ \t]*[-/.][ \t]*(\d{1,2})[ \t]*[-/.][ \t]*(\d{1,2})(?:(?!\d)|" + _GLUED_TIME + ")")
+# (a hyphen may be read as a colon, or as a colon and the hyphen: "2023:08:-01")
+_ISO = re.compile(r"(?<!\d)(\d{4})[ \t]*[-/.:]{1,2}[ \t]*(\d{1,2})[ \t]*[-/.:]{1,2}[ \t]*(\d{1,2})(?:(?!\d)|" + _GLUED_TIME + ")")
 _CN = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})[ \t]*年[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})[ \t]*月[ \t]*(\d{1,2}|[一二三四五六七八九十]{1,3})[ \t]*[日号]?")
 # (a year OCR split with a space and a letter for a digit, "13/03/20 1B", counts as four digits;
 # a two-digit year before a time, "13/03/20 15:30", stays two)
