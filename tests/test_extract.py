@@ -937,3 +937,9 @@ def test_the_cashier_on_a_chinese_receipt_is_not_the_patient():
     got = fields("medical_invoice", page)
     assert got["name"] == "董秀英"  # 收款人 is the cashier, one character from 交款人 (the payer)
     assert got["issue_date"] == "2023-08-01"
+
+
+def test_a_name_label_read_with_a_known_look_alike_still_announces_the_name():
+    page = page_of([(0.10, 0.05, "深圳市南山区人民医院"), (0.10, 0.10, "诊断证明书"), (0.10, 0.20, "由名      性别"),
+                    (0.10, 0.24, "谢思琪.      女")])
+    assert fields("diagnosis_certificate", page)["name"] == "谢思琪"  # 姓名 read as 由名
