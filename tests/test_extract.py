@@ -943,3 +943,9 @@ def test_a_name_label_read_with_a_known_look_alike_still_announces_the_name():
     page = page_of([(0.10, 0.05, "深圳市南山区人民医院"), (0.10, 0.10, "诊断证明书"), (0.10, 0.20, "由名      性别"),
                     (0.10, 0.24, "谢思琪.      女")])
     assert fields("diagnosis_certificate", page)["name"] == "谢思琪"  # 姓名 read as 由名
+
+
+def test_a_lone_character_ocr_could_not_read_after_a_chinese_name_is_a_speck():
+    page = page_of([(0.10, 0.05, "西安市中医医院"), (0.10, 0.20, "姓名 杜秀英 和      科室 急诊科")])
+    page = replace(page, words=[replace(w, confidence=0.0) if w.text == "和" else w for w in page.words])
+    assert fields("itemised_bill", page)["name"] == "杜秀英"

@@ -71,6 +71,7 @@ SPECK_WORD = 0.3  # OCR confidence under which a short lower-case "word" in a ga
 PLAIN_WORD_SURE = 0.8  # OCR confidence from which a word of letters under a label is print, not a speck
 SURE_NAME_WORD = 0.93  # OCR confidence from which a word of a name is taken as read, listed or not
 WEAK_WORD = 0.6  # OCR confidence under which a little word beside a label or a name may be specks read as letters
+UNREAD_WORD = 0.05  # OCR confidence under which a word was not read at all, only guessed
 AVOID = "_avoid"  # pseudo-field of phrases that must not count as labels ("SUB TOTAL")
 
 
@@ -951,7 +952,10 @@ def _drop_weak_tail(c: Candidate) -> None:
 
     def stray(w: Word) -> bool:
         return (not w.text.strip(_LABEL_JUNK) or _dust_word(w)
-                or (chinese and len(w.text.strip(".,")) <= 2 and w.text.strip(".,").isascii()))
+                or (chinese and len(w.text.strip(".,")) <= 2 and w.text.strip(".,").isascii())
+                # OCR joins the characters of a name into one word: a lone one apart from it that
+                # OCR could not read at all is a speck ("杜秀英 和", 和 at confidence 0.00)
+                or (chinese and len(w.text) == 1 and w.confidence < UNREAD_WORD))
 
     for k in range(1, len(idx)):  # a gap a name never has: what lies beyond is the next column, or specks
         if c.row.words[idx[k]].box[0] - c.row.words[idx[k - 1]].box[2] > NAME_GAP * c.row.height:
