@@ -5,7 +5,9 @@
 1. A generated evaluation set, made here with ``EVAL_SEED`` and ``EVAL_NOISE``: a seed
    and noise settings nobody develops or trains on (the shipped classifier's model card
    names the seeds it was trained on). Every document goes through the production
-   path (prepare pages -> OCR engine -> classifier -> field extraction), and fields are
+   path (prepare pages -> OCR engine -> classifier -> field extraction), dossier by
+   dossier as the claim flow reads a claim (what its documents settle together, the
+   day-or-month order and the currency, goes to each one's extraction), and fields are
    scored on the type the classifier gave, as a user would get them.
 2. Real scanned receipts (../shared/data/receipts_sroie) for the invoice fields
    merchant (issuer), date and total, read with the same engine and extracted as an
