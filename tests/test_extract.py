@@ -168,6 +168,27 @@ def test_a_total_read_one_digit_wrong_gives_way_to_the_bill_the_receipt_agrees_o
     assert fields("medical_invoice", _read_weakly(page, misread, 0.6))["total_amount"] == bill
 
 
+@pytest.mark.parametrize("lines, misread, bill", [
+    # 住院费用清单: the items' amounts add up to the bill whose first digit OCR lost
+    (["序号 项目名称 数量 单价 金额", "1 麻醉费 913.00 913.00", "2 检查费 3 238.70 716.10", "3 护理费 102.98 102.98",
+      "合计金额: 732.08"], "732.08", "1732.08"),
+    # a receipt's item lines, down to the gross amount line (which is no item)
+    (["Quantity Price (GST Inc.) Amount", "2 2.6500 5.30 SR", "2 3.1800 6.36 SR", "1 30.7400 30.74 SR",
+      "Gross Amount : 40.00", "Total (RM): 2.40"], "2.40", "42.40"),
+])
+def test_a_total_read_without_its_first_digits_gives_way_to_the_sum_of_its_items(lines, misread, bill):
+    page = page_of([(0.10, 0.05, "北京市中心医院")] + [(0.10, 0.50 + 0.03 * i, t) for i, t in enumerate(lines)])
+    assert fields("itemised_bill", _read_weakly(page, misread, 0.2))["total_amount"] == bill
+
+
+def test_the_sum_of_the_items_does_not_overrule_a_total_read_surely():
+    # 12.40 is 2.40 with its first digit lost, but OCR was sure of the 2.40 (an item's line may be a refund)
+    lines = ["Description Qty Amount", "Paint 1 6.04", "Roller 1 6.36", "Total: 2.40"]
+    page = page_of([(0.10, 0.05, "WAHIN HARDWARE")] + [(0.10, 0.50 + 0.03 * i, t) for i, t in enumerate(lines)])
+    assert fields("medical_invoice", page)["total_amount"] == "2.40"
+    assert fields("medical_invoice", _read_weakly(page, "2.40", 0.2))["total_amount"] == "12.40"
+
+
 def test_a_tax_line_is_no_copy_of_the_bill():
     """42.40 read as 2.40: the GST amount (2.40) must not back the misreading up as a second copy of it."""
     lines = ["Gross Amount :              40.00", "Total GST Amt :              2.40", "Sub Total :                 42.40",

@@ -1626,6 +1626,9 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
         labelled.append(net[1] + tax[1])
     for v in labelled:
         weight[v] += 1.0
+    items = _items_sum(page, total.row, rule)
+    if items:  # a witness to a slip only: the items may stop short of the bill (tax, fees), as no labelled sum does
+        weight[items] += 1.0
     read = Decimal(total.value)
     own = weight.get(read, 0.0) + total.row.confidence_of(total.start, total.end)
     # a figure within the rounding step is the bill before or after cash rounding, not a misreading
@@ -1641,6 +1644,23 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
         return total
     return replace(total, value=format_amount(best), raw=f"{total.raw} (agreed: {format_amount(best)})",
                    bonus=total.bonus * 0.9)
+
+
+def _items_sum(page: list[Row], total_row: Row, rule: dict[str, Any]) -> Decimal | None:
+    """The line items' amounts added up: the last figure of each line from the table's head
+    (a line with two of ``item_heads``: 项目 数量 单价 金额) down to the first sub-total,
+    tax, discount or total line."""
+    heads = [i for i, r in enumerate(page) if r.index < total_row.index
+             and sum(has_word(r.text.lower(), [w]) for w in rule["item_heads"]) >= 2]
+    if not heads:
+        return None
+    figures = []
+    for r in page[heads[-1] + 1:]:
+        if r.index >= total_row.index or _holds(r, rule["net_lines"] + rule["tax_lines"] + rule["item_stops"]):
+            break
+        if found := _figures(r):
+            figures.append(found[-1][1])
+    return sum(figures, Decimal(0)) if len(figures) >= 2 else None
 
 
 def _one_slip(read: str, figure: str) -> bool:
