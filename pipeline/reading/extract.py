@@ -1594,7 +1594,8 @@ def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) 
 
     A till prints the bill more than once: again as the card charge or a summary's total,
     as a tax summary's net plus its tax ("SR 6.00 16.98 1.02"), as cash less change; an
-    invoice as its net line plus its tax line (合计 + 税额). When these agree on a figure
+    invoice as its net line plus its tax line (合计 + 税额); and the items add up to it
+    (``_items_sum``, a witness to a slip only). When these agree on a figure
     one misread digit from the total read (18.00 read 48.00), or that the total read lost
     its first digits of (42.40 read 2.40), and outweigh the total, the figure they agree
     on is the bill. Each sum counts one; each copy counts its OCR confidence, times
