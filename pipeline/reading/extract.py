@@ -729,16 +729,17 @@ SPLIT_NUMBER_GAP = 0.6  # of the line's usual gap between words: a narrower one 
 def _rejoin_split_digits(row: Row, got: tuple[str, int, int], end: int) -> tuple[str, int, int]:
     """Read "INV1 76368" as INV176368: OCR split the number where the gap is narrower than between words."""
     value, s, e = got
-    after = [i for i, (ws, _) in enumerate(row.spans) if ws > e and ws < end]
-    before = [i for i, (_, we) in enumerate(row.spans) if we == e]
-    if not after or not before or not re.fullmatch(r"\d+[.,;:]?", row.words[after[0]].text) or len(row.words) < 4:
+    inside = row.words_in(s, e)
+    if not inside or row.spans[inside[-1]][1] != e or len(row.words) < 4:
+        return got  # the value ends inside a word, or the line is too short to know its gaps
+    last, nxt = inside[-1], inside[-1] + 1
+    if nxt >= len(row.words) or row.spans[nxt][0] >= end or not re.fullmatch(r"\d+[.,;:]?", row.words[nxt].text):
         return got
     gaps = [b.box[0] - a.box[2] for a, b in zip(row.words, row.words[1:])]
-    gap = row.words[after[0]].box[0] - row.words[before[0]].box[2]
-    if after[0] != before[0] + 1 or gap >= SPLIT_NUMBER_GAP * statistics.median(gaps):
+    if row.words[nxt].box[0] - row.words[last].box[2] >= SPLIT_NUMBER_GAP * statistics.median(gaps):
         return got
-    digits = re.sub(r"\D", "", row.words[after[0]].text)
-    return normalize_identifier(value + digits), s, row.spans[after[0]][0] + len(digits)
+    digits = re.sub(r"\D", "", row.words[nxt].text)
+    return normalize_identifier(value + digits), s, row.spans[nxt][0] + len(digits)
 
 
 def _plain_word(w: Word) -> bool:
@@ -1655,9 +1656,10 @@ def _items_sum(page: list[Row], total_row: Row, rule: dict[str, Any]) -> Decimal
              and sum(has_word(r.text.lower(), [w]) for w in rule["item_heads"]) >= 2]
     if not heads:
         return None
+    stops = rule["net_lines"] + rule["tax_lines"] + rule["item_stops"]
     figures = []
     for r in page[heads[-1] + 1:]:
-        if r.index >= total_row.index or _holds(r, rule["net_lines"] + rule["tax_lines"] + rule["item_stops"]):
+        if r.index >= total_row.index or _holds(r, stops):
             break
         if found := _figures(r):
             figures.append(found[-1][1])
