@@ -1,11 +1,16 @@
 """The ``claims`` command: what operations staff, reviewers and engineers type."""
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import sys
 import time
 from pathlib import Path
+
+# A crash in native code (PDFium, OpenCV, tesseract's bindings) prints every thread's Python
+# stack instead of a bare "Segmentation fault": the one seen in `make demo` left nothing to go on.
+faulthandler.enable()
 
 # Prefect reads its settings once, on first import, and hands them to its temporary
 # server: these must be set before anything imports prefect.
