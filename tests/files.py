@@ -8,23 +8,24 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # Chinese
 
 
-def text_pdf(lines: list[str], pages: int = 1) -> bytes:
+def text_pdf(lines: list[str], pages: int = 1, font: str = DEJAVU) -> bytes:
     pdf = FPDF()
-    pdf.add_font("DejaVu", "", DEJAVU)
+    pdf.add_font("body", "", font)
     for _ in range(pages):
         pdf.add_page()
-        pdf.set_font("DejaVu", size=12)
+        pdf.set_font("body", size=12)
         for line in lines:
             pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
-def page_image(lines: list[str], size=(1240, 1754)) -> Image.Image:
+def page_image(lines: list[str], size=(1240, 1754), font_file: str = DEJAVU) -> Image.Image:
     img = Image.new("L", size, 255)
     draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(DEJAVU, 34)
+    font = ImageFont.truetype(font_file, 34)
     for i, line in enumerate(lines):
         draw.text((100, 120 + i * 60), line, fill=0, font=font)
     return img

@@ -1,4 +1,6 @@
 """The Prefect flow prepares every page, quarantines unreadable files, and is idempotent."""
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -144,3 +146,35 @@ def test_a_date_a_document_leaves_open_is_read_the_way_the_rest_of_the_claim_wri
     process_claim(claim)
     # the police report prints no place that settles 01/04/2024; the claim form's Illinois ZIP does
     assert incident_dates(ctx.db)["police_report.pdf"] == "2024-01-04"
+
+
+CN_CLAIM_FORM = ["理赔申请书", "被保险人：丁平", "身份证号：110101198502052091", "保单号：PQCA202437020224200015",
+                 "出险日期：2024年3月5日", "申请金额：3,200.00元"]
+# 丁 printed as the J that OCR makes of it on a dusty scan: read unsurely, one slip from the form's 丁平
+CN_BANK_CARD = ["中国工商银行", "银行卡信息确认书", "户名：J平", "卡号：6222021001122334455",
+                "开户行：中国工商银行上海分行", "日期：2024年3月5日"]
+
+
+@pytest.mark.parametrize("late_upload", [False, True])
+def test_a_name_ocr_was_unsure_of_takes_the_name_the_claim_form_gives_surely(flow_ctx, late_upload):
+    from flows.process_claim import process_claim
+    from storage.models import ExtractedFieldRow
+
+    ctx = flow_ctx
+    ctx.intake.register_policy(policy())
+    claim = ctx.intake.create_claim(fnol()).claim_number
+    ctx.intake.upload(claim, "理赔申请书.pdf", files.text_pdf(CN_CLAIM_FORM, font=files.WQY))
+    if late_upload:  # the claim form was read in an earlier run
+        process_claim(claim)
+    buf = io.BytesIO()
+    files.page_image(CN_BANK_CARD, size=(1240, 900), font_file=files.WQY).save(buf, "JPEG", quality=50)
+    ctx.intake.upload(claim, "银行卡.jpg", buf.getvalue())
+    process_claim(claim)
+    with ctx.db.session() as s:
+        names = {name: (value, raw, confidence) for name, value, raw, confidence in s.execute(
+            select(Document.original_name, ExtractedFieldRow.value, ExtractedFieldRow.raw, ExtractedFieldRow.confidence)
+            .join(ExtractedFieldRow).where(ExtractedFieldRow.name == "name")).all()}
+    assert names["理赔申请书.pdf"][0] == "丁平"
+    value, raw, confidence = names["银行卡.jpg"]
+    assert value == "丁平"
+    assert raw != "丁平" and confidence < 0.9  # what OCR read (上平, J平), and how unsure, stay for the reviewer

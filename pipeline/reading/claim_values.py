@@ -1,0 +1,90 @@
+"""A value OCR was unsure of, given the value the claim's other documents give surely.
+
+The claimant's name, ID number and policy, and the vehicle's plate and VIN, come back on
+several documents of one claim, and the claim form usually carries them typed. OCR that
+was unsure of one character of them on a dusty scan (薪子豪 for 蒋子豪, X17TMG for
+VX17TMG) need not stand: a reading one slip from exactly one value the claim settles
+surely is that value. ``config/fields/claim_values.yaml`` says which fields and how sure.
+A reading as sure as the claim's own values is left alone, however near: it may be
+another person (the doctor, the other driver).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.checklist.yamlfile import load_yaml_model
+from pipeline.reading.types import ExtractedField
+
+CLAIM_VALUES_PATH = Path(__file__).resolve().parents[2] / "config" / "fields" / "claim_values.yaml"
+
+
+class Agreement(BaseModel):
+    """``claim_values.yaml``: the fields a claim's documents share, and how sure a reading must be."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: int = 1
+    fields: tuple[str, ...]
+    sure_from: Annotated[float, Field(gt=0, le=1)]
+    unsure_below: Annotated[float, Field(gt=0, le=1)]
+
+
+@lru_cache(maxsize=4)
+def load_agreement(path: str = str(CLAIM_VALUES_PATH)) -> Agreement:
+    """The settings, or ``ChecklistConfigError`` naming the file, line and fault."""
+    agreement, _ = load_yaml_model(Path(path), Agreement)
+    return agreement
+
+
+def claim_values(documents: Iterable[Iterable[ExtractedField]],
+                 agreement: Agreement | None = None) -> dict[str, set[str]]:
+    """The values each shared field is read as surely somewhere in the claim."""
+    agreement = agreement or load_agreement()
+    known: dict[str, set[str]] = {}
+    for fields in documents:
+        for f in fields:
+            if f.name in agreement.fields and f.confidence >= agreement.sure_from:
+                known.setdefault(f.name, set()).add(f.value)
+    return known
+
+
+def agree_with_claim(fields: list[ExtractedField], known: dict[str, set[str]],
+                     agreement: Agreement | None = None) -> list[ExtractedField]:
+    """``fields`` with each unsure shared value one slip from exactly one of ``known``'s taken as that value."""
+    agreement = agreement or load_agreement()
+    out = []
+    for f in fields:
+        if f.name in agreement.fields and f.confidence < agreement.unsure_below:
+            near = {_key(v): v for v in sorted(known.get(f.name, ())) if _one_slip(_key(f.value), _key(v))}
+            if len(near) == 1:
+                (value,) = near.values()
+                if _plain(value) != _plain(f.value):  # only case or spacing apart: "REBECCA GREEN" stays as printed
+                    f = replace(f, value=value)
+        out.append(f)
+    return out
+
+
+def _key(value: str) -> str:
+    """Letters, digits and Chinese characters only, case folded: "Ethan’White" is "ethanwhite"."""
+    return re.sub(r"[^\w]|_", "", value).casefold()
+
+
+def _plain(value: str) -> str:
+    return re.sub(r"\s+", "", value).casefold()
+
+
+def _one_slip(read: str, known: str) -> bool:
+    """``read`` is ``known`` (two characters or more) with at most one character read as another or lost."""
+    if len(read) < 2:
+        return False
+    if len(read) == len(known):
+        return sum(a != b for a, b in zip(read, known)) <= 1
+    if len(read) + 1 == len(known):
+        return any(known[:i] + known[i + 1:] == read for i in range(len(known)))
+    return False
