@@ -770,6 +770,9 @@ def test_a_colon_speck_apart_from_a_surname_ends_the_name_after_it_and_a_wide_ga
     ("Acme Co. Ltd.", "Acme Co. Ltd"),
     ("Planning Dept. Leeds City Council", "Planning Dept. Leeds City Council"),
     ("St Mary’ s Hospital Portland", "St Mary's Hospital Portland"),  # an apostrophe read apart from its s
+    ("Riverside Medical:Centre, York", "Riverside Medical Centre, York"),  # ...or as a colon
+    ("Mercy Regional Medical-Center", "Mercy Regional Medical Center"),  # ...or a hyphen before an organisation word
+    ("Wilkes-Barre General Hospital", "Wilkes-Barre General Hospital"),  # a place's own hyphen stays
 ])
 def test_a_speck_read_as_a_full_stop_inside_an_issuers_name_goes_but_abbreviations_stay(printed, issuer):
     page = page_of([(0.10, 0.05, "Issued by: " + printed), (0.10, 0.20, "Report No: PR-2024-0012")])
@@ -794,6 +797,7 @@ def test_a_saints_name_in_a_letterhead_is_no_street():
     ("de Montfort Clinic", "de Montfort Clinic"),  # a name's particle is no speck
     ("ot Mary's Hospital York", "St Mary's Hospital York"),  # ...but the S of a saint's St misread is mended
     ("5t Thomas' Hospital", "St Thomas' Hospital"),
+    ("os - Columbus Police Department", "Columbus Police Department"),
 ])
 def test_specks_read_as_a_little_word_before_an_issuers_name_go(printed, issuer):
     page = page_of([(0.10, 0.05, printed), (0.10, 0.20, "Invoice No: INV-2024-0012")])

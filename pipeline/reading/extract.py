@@ -1151,12 +1151,29 @@ def clean_issuer(text: str, cfg: dict[str, Any]) -> str:
     t = re.sub(r"\s+", " ", text).strip(_EDGE_JUNK.replace(".", "")).replace(";", ",")
     t = t.strip(_EDGE_JUNK.replace(".", "")).lstrip(_EDGE_JUNK)  # no name begins with a dot: ".Madison General"
     t = _SPECK_STOP_RE.sub(" ", t)  # "York. Police": a speck read as a full stop inside the name
+    t = _SPECK_COLON_RE.sub(" ", t)  # "Medical:Centre": no name has a colon inside
+    t = _speck_hyphens(t, cfg.get("organisation_words", []))
     t = re.sub(r"^[a-z0-9$§]t (?=[A-Z][a-z]+['’]s? )", "St ", t)  # "ot Mary's Hospital": the S of St misread
     # "eel York General Hospital": specks read as a little word (a name's particle stays: "de Montfort")
-    t = re.sub(r"^(?!(?:de|du|da|di|la|le|van|von|al|el) )[a-z]{1,3} (?=[A-Z])", "", t)
+    t = re.sub(r"^(?!(?:de|du|da|di|la|le|van|von|al|el) )[a-z]{1,3}(?: [^\w\s]+)? (?=[A-Z])", "", t)  # "os - Columbus"
     while t.endswith(".") and not t.lower().endswith(_ABBREVIATIONS):
         t = t[:-1].rstrip(_EDGE_JUNK.replace(".", ""))
     return _mend_org_words(t, cfg.get("organisation_words", []))
+
+
+def _speck_hyphens(name: str, org_words: list[str]) -> str:
+    """A hyphen OCR made of a speck between the words of an organisation ("Medical-Center"): a
+    hyphen before an organisation word, or inside one of its phrases, is a space ("Wilkes-Barre" stays)."""
+    words = {w.lower() for w in org_words}
+
+    def space(m: re.Match[str]) -> str:
+        before, after = m.group(1), m.group(2)
+        return f"{before} {after}" if after.lower() in words or f"{before} {after}".lower() in words else m.group(0)
+
+    return _SPECK_HYPHEN_RE.sub(space, name)
+
+
+_SPECK_HYPHEN_RE = re.compile(r"\b([A-Za-z]{3,})-([A-Z][a-z]{2,})\b")
 
 
 def _mend_org_words(name: str, org_words: list[str]) -> str:
