@@ -214,6 +214,15 @@ def test_a_total_read_surely_stands_against_figures_that_merely_look_like_it(lin
     assert fields("medical_invoice", page)["total_amount"] == total
 
 
+def test_a_smudge_ocr_guessed_a_number_for_is_no_part_of_an_items_amount():
+    """"西药费 90 100.35": the 90 (OCR confidence 0) would make the items add up to 90,500.05,
+    the total 500.05 with its first digits lost."""
+    lines = ["项目 数量 金额", "化验费 127.20", "西药费 90 100.35", "检查费 225.00", "诊察费 47.50", "合计金额: 500.05"]
+    page = page_of([(0.10, 0.05, "上海市中心医院")] + [(0.10, 0.50 + 0.03 * i, t) for i, t in enumerate(lines)])
+    page = _read_weakly(_read_weakly(page, "90", 0.0), "500.05", 0.28)
+    assert fields("itemised_bill", page, lang_hint="zh")["total_amount"] == "500.05"
+
+
 def test_a_vat_invoice_total_read_without_its_cents_is_the_net_plus_its_tax():
     """A scanned 增值税发票: the figure after (小写) came out "90"; 合计 and 税额 were read."""
     page = page_of([(0.10, 0.05, "上海市永信汽车服务有限公司"), (0.10, 0.10, "增值税普通发票"),

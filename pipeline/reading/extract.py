@@ -1602,9 +1602,14 @@ def _last_figure(row: Row | None) -> tuple[Row, Decimal] | None:
 
 def _figures(row: Row) -> list[tuple[int, Decimal, float]]:
     """(start, value, OCR confidence) of each figure on the line printed with cents, as tills print
-    them ("50 200" is no sum)."""
-    return [(s, v, row.confidence_of(s, e)) for s, e, v in find_amounts(row.text)
-            if not _inside_date(row.text, s, e) and _has_cents(row.text[s:e])]
+    them ("50 200" is no sum). A word OCR did not read at all is no part of one: "西药费 90 100.35",
+    its 90 a guess at a smudge, is no 90,100.35."""
+    text = row.text
+    for w, (s, e) in zip(row.words, row.spans):
+        if w.confidence < UNREAD_WORD:
+            text = text[:s] + " " * (e - s) + text[e:]
+    return [(s, v, row.confidence_of(s, e)) for s, e, v in find_amounts(text)
+            if not _inside_date(text, s, e) and _has_cents(text[s:e])]
 
 
 def _vouched_by_figures(total: Candidate, rows: list[Row], cfg: dict[str, Any]) -> Candidate:
