@@ -864,6 +864,8 @@ def test_a_logo_read_as_a_little_word_is_not_part_of_the_letterhead_name():
 def test_an_iban_with_a_speck_in_a_gap_and_a_resident_id_with_a_one_read_as_j_are_read_whole():
     bank = page_of([(0.10, 0.26, "IBAN GB33 NWBK 6070°2100 6951 76")])
     assert fields("bank_details", bank)["account_number"] == "GB33NWBK60702100695176"
+    colon = page_of([(0.10, 0.26, "IBAN GB23 HBUK 4001:3710 8868 98")])  # a speck read as a colon
+    assert fields("bank_details", colon)["account_number"] == "GB23HBUK40013710886898"
     card = page_of([(0.10, 0.50, "公民身份号码"), (0.10, 0.53, "J10105199304133683")])
     got = fields("id_card", card)
     assert got["id_number"] == "110105199304133683" and got["date_of_birth"] == "1993-04-13"
@@ -983,3 +985,16 @@ def test_a_lone_character_ocr_could_not_read_after_a_chinese_name_is_a_speck():
     page = page_of([(0.10, 0.05, "西安市中医医院"), (0.10, 0.20, "姓名 杜秀英 和      科室 急诊科")])
     page = replace(page, words=[replace(w, confidence=0.0) if w.text == "和" else w for w in page.words])
     assert fields("itemised_bill", page)["name"] == "杜秀英"
+
+
+def test_an_iban_with_one_digit_misread_in_a_group_ocr_was_unsure_of_is_mended_where_its_check_says_so():
+    page = page_of([(0.10, 0.20, "Account holder Robert Thompson"), (0.10, 0.30, "IBAN GB90 HBUK 4063 1084 2398 60")])
+    unsure = replace(page, words=[replace(w, confidence=0.86) if w.text == "4063" else w for w in page.words])
+    got = extract_fields("bank_details", [unsure], "en")
+    account = next(f for f in got if f.name == "account_number")
+    assert account.value == "GB90HBUK40031084239860"  # 4063 for 4003: the one look-alike that checks
+    printed_right = page_of([(0.10, 0.20, "Account holder Robert Thompson"), (0.10, 0.30, "IBAN GB90 HBUK 4003 1084 2398 60")])
+    assert account.confidence < next(f for f in extract_fields("bank_details", [printed_right], "en")
+                                      if f.name == "account_number").confidence  # a person sees it was mended
+    # read surely, the group is as printed: the IBAN stays as read, and fails its check for a person to see
+    assert fields("bank_details", page)["account_number"] == "GB90HBUK40631084239860"
