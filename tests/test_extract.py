@@ -998,3 +998,11 @@ def test_an_iban_with_one_digit_misread_in_a_group_ocr_was_unsure_of_is_mended_w
                                       if f.name == "account_number").confidence  # a person sees it was mended
     # read surely, the group is as printed: the IBAN stays as read, and fails its check for a person to see
     assert fields("bank_details", page)["account_number"] == "GB90HBUK40631084239860"
+
+
+def test_a_label_english_ocr_put_an_accent_on_is_still_the_label():
+    """"Incidént date/time": with the label lost, its words were taken for the reporter's name."""
+    page = page_of([(0.10, 0.05, "Reading Police"), (0.10, 0.20, "Reported by"), (0.50, 0.20, "Incidént date/time"),
+                    (0.10, 0.23, "Charlotte Patel"), (0.50, 0.23, "30/11/2023 09:15")])
+    got = fields("police_report", page)
+    assert (got["name"], got["incident_date"]) == ("Charlotte Patel", "2023-11-30")

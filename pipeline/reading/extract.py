@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
@@ -290,17 +291,25 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
     """A spaCy Doc of the page's rows; token i -> (position in ``rows``, char start, char end)."""
     words, where = [], []
     for i, r in enumerate(rows):
-        for m in _TOKEN_RE.finditer(r.text):
-            if m.group(0) in _STRAY_QUOTES or (m.group(0) in ":;" and 0 < m.start() and m.end() < len(r.text)
-                                               and r.text[m.start() - 1].isalpha() and r.text[m.end()].isalpha()):
+        text = r.text if r.text.isascii() else "".join(map(_unaccented, r.text))  # as long as r.text
+        for m in _TOKEN_RE.finditer(text):
+            if m.group(0) in _STRAY_QUOTES or (m.group(0) in ":;" and 0 < m.start() and m.end() < len(text)
+                                               and text[m.start() - 1].isalpha() and text[m.end()].isalpha()):
                 continue  # a speck read as a quote inside a label: 'Date of" birth' is "date of birth" (so is "Account:holder")
-            if m.group(0) == "." and _SPECK_DOT_RE.match(r.text, max(0, m.start() - 2)):
+            if m.group(0) == "." and _SPECK_DOT_RE.match(text, max(0, m.start() - 2)):
                 continue  # ...or as a full stop between two words: "Account.number" (not "U.S.", "No.1")
             words.append(m.group(0))
             where.append((i, m.start(), m.end()))
         words.append("\n")  # a label never runs across lines
         where.append((i, len(r.text), len(r.text)))
     return Doc(_VOCAB, words=words), where
+
+
+@lru_cache(maxsize=512)
+def _unaccented(ch: str) -> str:
+    """A Latin letter without the accent English OCR puts on it ("Incidént date"); others as they are."""
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    return base if len(base) == 1 and base.isascii() else ch
 
 
 # OCR reads specks and shadows as stray marks before a label: "‘Account holder", "”发票号码", ".| 账号"
