@@ -249,6 +249,7 @@ def test_a_number_too_long_to_be_an_amount_is_passed_over_not_an_error():
     [("¥1,200", "CNY"), ("1200元", "CNY"), ("人民币", "CNY"), ("RMB 5", "CNY"), ("$5", "USD"), ("US$5", "USD"),
      ("USD 5", "USD"), ("HK$5", "HKD"), ("RM 9.00", "MYR"), ("€5", "EUR"), ("£5", "GBP"), ("GBP 5", "GBP"),
      ("12.00", None), ("FORM", None),
+     ("Total (RM): 2.40", "MYR"), ("RM12.50", "MYR"), ("RM :", None),  # RM alone, beside no figure: a speck's guess
      ("Unit price Amount §", "USD"), ("§1,296.00", "USD"), ("under § 3 of the Act", None)],  # OCR's "§" for "$"
 )
 def test_currency_marks_become_iso_codes(text, code):

@@ -504,7 +504,8 @@ _CURRENCIES: tuple[tuple[str, str], ...] = (
     (r"(?<![A-Z])S\$|SGD", "SGD"),
     (r"US\$|USD|US dollars?", "USD"),
     (r"人民币|RMB|CNY|¥|￥|元|圆", "CNY"),
-    (r"(?<![A-Z])RM(?![A-Z])|MYR|ringgit", "MYR"),
+    # RM beside a figure or heading a column ("RM 9.00", "Total (RM)"): alone ("RM :") it is a speck's guess
+    (r"(?<![A-Z])RM(?=\s*[:.]?\s*\d)|\(\s*RM\s*\)|MYR|ringgit", "MYR"),
     (r"€|EUR|euros?", "EUR"),
     (r"£|GBP", "GBP"),
     (r"\$", "USD"),
