@@ -292,6 +292,7 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
     words, where = [], []
     for i, r in enumerate(rows):
         text = r.text if r.text.isascii() else "".join(map(_unaccented, r.text))  # as long as r.text
+        text = _LABEL_ONE_RE.sub("I", _LABEL_ZERO_RE.sub("O", text))  # "1D No.", "Policy N0."
         for m in _TOKEN_RE.finditer(text):
             if m.group(0) in _STRAY_QUOTES or (m.group(0) in ":;" and 0 < m.start() and m.end() < len(text)
                                                and text[m.start() - 1].isalpha() and text[m.end()].isalpha()):
@@ -303,6 +304,11 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
         words.append("\n")  # a label never runs across lines
         where.append((i, len(r.text), len(r.text)))
     return Doc(_VOCAB, words=words), where
+
+
+# a digit OCR read for a letter of a short label word: "1D No." (ID), "Report N0." (No.)
+_LABEL_ONE_RE = re.compile(r"(?<![A-Za-z0-9])1(?=[A-Z](?![A-Za-z0-9]))")
+_LABEL_ZERO_RE = re.compile(r"(?<=\b[A-Z])0(?=[.:\s]|$)")
 
 
 @lru_cache(maxsize=512)
