@@ -264,3 +264,22 @@ def test_a_date_beside_an_expiry_label_is_not_taken_for_a_misread_year():
              Word("Mar", (0.45, 0.40, 0.51, 0.58), 0.90, 0, 1), Word("2098", (0.52, 0.40, 0.60, 0.58), 0.72, 0, 1)]
     page = PageText(1, "ocr", words, 1000, 200, lang="eng")
     assert reread_value_zones(page, line_image("Expires", "18 Mar 2018")).words == words
+
+
+def test_a_value_below_its_label_read_again_stays_on_its_own_line():
+    """A police report prints "Incident date/time" over "30/11/2023 09:15"; a speck before the date
+    (";", hardly read) sends it for a second look, which must not overwrite the label's line."""
+    img = Image.new("L", (1000, 260), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(DEJAVU, 26)
+    placed = [("Reported", 40, 60), ("by", 175, 60), ("Incident", 500, 60), ("date/time", 625, 60),
+              ("Charlotte", 40, 140), ("Patel", 175, 140), (";", 470, 140), ("30/11/2023", 500, 140), ("09:15", 675, 140)]
+    words = []
+    for text, x, y in placed:
+        draw.text((x, y), text, fill=0, font=font)
+        x0, y0, x1, y1 = draw.textbbox((x, y), text, font=font)
+        words.append(Word(text, (x0 / 1000, y0 / 260, x1 / 1000, y1 / 260), 0.10 if text == ";" else 0.95, int(y > 100), 1))
+    page = reread_value_zones(PageText(1, "ocr", words, 1000, 260, lang="eng"), np.asarray(img))
+    assert page.text.splitlines()[0] == "Reported by Incident date/time"
+    got = {f.name: f.value for f in extract_fields("police_report", [page])}
+    assert (got["name"], got["incident_date"]) == ("Charlotte Patel", "2023-11-30")

@@ -95,7 +95,7 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
                   for h in wanting}
     lost = [h for h in wanting if all(ws for _, ws in read_first[id(h)])]
     # a value OCR read as letters it was unsure of ("TOTAL isS.vU0") is read again word by word
-    guessed = {id(h): ws for h in lost for _, ws in read_first[id(h)] if ws}
+    guessed = {id(h): (c, ws) for h in lost for c, ws in read_first[id(h)] if ws}
     # a field some other label of it already gives ("Total" read, "Total (RM)" not) needs no second look
     done: set[str] = {h.field for h in wanting} - {h.field for h in lost}
     # a name with a word OCR could not make out ("Hannah alee" for Hannah Carter: specks beside
@@ -115,10 +115,12 @@ def reread_value_zones(page: PageText, clean: np.ndarray) -> PageText:
         lang = "chi_sim" if re.search(r"[\u3400-\u9fff]", hit.phrase) else "eng"
         if id(hit) in guessed:
             tried += 1
-            again = _read_words_again(clean, guessed[id(hit)], lang, _value_of(kind, ctx))
+            cand, first = guessed[id(hit)]
+            again = _read_words_again(clean, first, lang, _value_of(kind, ctx))
             if again:
                 done.add(hit.field)
-                words = _splice(words, hit.row, *again[1:])
+                if again[0] != cand.value:  # the same value stands as first read, at its own confidence
+                    words = _splice(words, cand.row, *again[1:])  # the value's row: below the label, perhaps
             continue
         on_row = [h for h in labels if h.row is hit.row and h is not hit]
         zone = _zone(hit, on_row, page)
