@@ -1013,3 +1013,10 @@ def test_a_short_label_word_with_a_digit_read_for_a_letter_is_still_the_label():
     assert fields("id_card", card)["id_number"] == "T23731671"
     report = page_of([(0.10, 0.05, "Reading Police"), (0.10, 0.20, "Report N0. CR-2023-179083")])
     assert fields("police_report", report)["report_number"] == "CR-2023-179083"
+
+
+def test_a_speck_read_as_a_colon_inside_a_label_before_its_own_colon_is_passed_over():
+    page = page_of([(0.10, 0.05, "Mercy Regional Medical Center"), (0.10, 0.15, "INVOICE"),
+                    (0.10, 0.20, "Invoice: No.: HB947940      Invoice date: 23/07/2023")])
+    got = fields("medical_invoice", page)
+    assert (got["invoice_number"], got["issue_date"]) == ("HB947940", "2023-07-23")

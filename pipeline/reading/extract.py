@@ -294,9 +294,10 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
         text = r.text if r.text.isascii() else "".join(map(_unaccented, r.text))  # as long as r.text
         text = _LABEL_ONE_RE.sub("I", _LABEL_ZERO_RE.sub("O", text))  # "1D No.", "Policy N0."
         for m in _TOKEN_RE.finditer(text):
-            if m.group(0) in _STRAY_QUOTES or (m.group(0) in ":;" and 0 < m.start() and m.end() < len(text)
-                                               and text[m.start() - 1].isalpha() and text[m.end()].isalpha()):
-                continue  # a speck read as a quote inside a label: 'Date of" birth' is "date of birth" (so is "Account:holder")
+            if m.group(0) in _STRAY_QUOTES or (m.group(0) in ":;" and 0 < m.start() and text[m.start() - 1].isalpha()
+                                               and _INNER_COLON_RE.match(text, m.end())):
+                continue  # a speck read as a quote inside a label: 'Date of" birth' is "date of birth" (so is
+                # "Account:holder", and "Invoice: No.:" where the label's own colon follows)
             if m.group(0) == "." and _SPECK_DOT_RE.match(text, max(0, m.start() - 2)):
                 continue  # ...or as a full stop between two words: "Account.number" (not "U.S.", "No.1")
             words.append(m.group(0))
@@ -306,6 +307,8 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
     return Doc(_VOCAB, words=words), where
 
 
+# what follows a speck read as a colon inside a label: the label's next letter, or its next word and its own colon
+_INNER_COLON_RE = re.compile(r"[A-Za-z]| [A-Za-z]+\.?[:：]")
 # a digit OCR read for a letter of a short label word: "1D No." (ID), "Report N0." (No.)
 _LABEL_ONE_RE = re.compile(r"(?<![A-Za-z0-9])1(?=[A-Z](?![A-Za-z0-9]))")
 _LABEL_ZERO_RE = re.compile(r"(?<=\b[A-Z])0(?=[.:\s]|$)")
