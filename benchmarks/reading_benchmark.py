@@ -39,7 +39,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.reading.claim_values import agree_with_claim, claim_values  # noqa: E402
+from pipeline.reading.claim_values import claim_values, with_claim  # noqa: E402
 from pipeline.reading.classify import DocumentClassifier  # noqa: E402
 from pipeline.reading.engine import read_pages  # noqa: E402
 from pipeline.reading.extract import extract_fields  # noqa: E402
@@ -166,7 +166,7 @@ def read_one(path: Path, clf: DocumentClassifier) -> tuple[list[PageText], objec
 def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResult]:
     """Each dossier as the claim flow reads it (pipeline.stages.read): every document read, then
     each one's fields extracted with what the dossier settles together (date order, currency),
-    then unsure shared values (a name, a plate) agreed with the dossier's sure ones (claim_values)."""
+    then unsure shared values (a name, a plate) agreed with the dossier's sure ones (claim_values.with_claim)."""
     out = work / f"eval-seed{seed}-n{count}"
     t0 = time.perf_counter()
     if not list(out.glob("*/truth.json")):
@@ -187,7 +187,7 @@ def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResu
         for (doc, pages, pred, secs, tess, tl_pages, tl_secs), found in zip(read, extracted):
             t0 = time.perf_counter()
             doc_type = "other" if pred.low_confidence else pred.doc_type
-            fields = {f.name: f.value for f in agree_with_claim(found, known)}
+            fields = {f.name: f.value for f in with_claim(doc_type, pages, found, known)}
             secs += per_doc + time.perf_counter() - t0
             results.append(DocResult(
                 str((truth_path.parent / doc["file"]).relative_to(out)), doc["kind"], truth["language"],

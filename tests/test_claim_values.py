@@ -2,8 +2,9 @@
 import pytest
 
 from pipeline.checklist.yamlfile import ChecklistConfigError
-from pipeline.reading.claim_values import agree_with_claim, claim_values, load_agreement
+from pipeline.reading.claim_values import agree_with_claim, claim_values, found_on_page, load_agreement
 from pipeline.reading.types import ExtractedField
+from tests.test_extract import page_of
 
 
 def field(name: str, value: str, confidence: float) -> ExtractedField:
@@ -45,6 +46,35 @@ def test_only_values_read_surely_settle_the_claim():
 
 def test_a_broken_settings_file_names_its_line(tmp_path):
     path = tmp_path / "claim_values.yaml"
-    path.write_text("version: 1\nfields: [name]\nsure_from: 2\nunsure_below: 0.9\n", encoding="utf-8")
+    path.write_text("version: 1\nfields: [name]\nsure_from: 2\nunsure_below: 0.9\nfound_on_page: [name]\n"
+                    "found_confidence: 0.5\n", encoding="utf-8")
     with pytest.raises(ChecklistConfigError, match=r"claim_values.yaml:3:"):
         load_agreement(str(path))
+
+
+BANK_LETTER = page_of([(0.10, 0.05, "Wells Fargo Bank"), (0.10, 0.20, '"nodeent holder Megan Khan'),
+                       (0.10, 0.25, "Account number 968546827918")])
+
+
+def test_the_claims_name_printed_where_its_label_was_smudged_away_is_the_documents_name():
+    known = claim_values([[field("name", "Megan Khan", 0.95)]])
+    (name,) = [f for f in found_on_page("bank_details", [BANK_LETTER], [], known) if f.name == "name"]
+    assert (name.value, name.raw, name.page_no) == ("Megan Khan", "Megan Khan", 1)
+    assert name.confidence == load_agreement().found_confidence and name.box is not None  # read, not by its label
+
+
+@pytest.mark.parametrize("doc_type, read, known", [
+    ("bank_details", [field("name", "Megan Khan", 0.9)], {"Megan Khan"}),  # the label gave it already
+    ("damage_photo", [], {"Megan Khan"}),  # a photo carries no name
+    ("bank_details", [], {"Megan Khan", "Wells Fargo"}),  # two of the claim's names printed: which is it?
+    ("bank_details", [], {"Megan Kha"}),  # only part of a word printed
+])
+def test_a_name_is_found_on_the_page_only_where_the_document_lacks_it_and_one_name_fits(doc_type, read, known):
+    assert found_on_page(doc_type, [BANK_LETTER], read, {"name": known}) == read
+
+
+def test_a_chinese_name_run_on_into_more_characters_is_another_name():
+    page = page_of([(0.10, 0.05, "中国银行"), (0.10, 0.20, "户和名王勇军"), (0.10, 0.25, "账号 6216612050400273")])
+    assert found_on_page("bank_details", [page], [], {"name": {"王勇"}}) == []
+    glued = page_of([(0.10, 0.05, "中国银行"), (0.10, 0.20, "户和名王勇…"), (0.10, 0.25, "账号 6216612050400273")])
+    assert [f.value for f in found_on_page("bank_details", [glued], [], {"name": {"王勇"}})] == ["王勇"]

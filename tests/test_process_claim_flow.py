@@ -178,3 +178,27 @@ def test_a_name_ocr_was_unsure_of_takes_the_name_the_claim_form_gives_surely(flo
     value, raw, confidence = names["银行卡.jpg"]
     assert value == "丁平"
     assert raw != "丁平" and confidence < 0.9  # what OCR read (上平, J平), and how unsure, stay for the reviewer
+
+
+BANK_LETTER_WITHOUT_LABEL = ["Wells Fargo Bank", "Account Details Confirmation",
+                             "We confirm that the account below is held with us in the name shown.",
+                             "Alice Kelly", "Routing number (ABA) 121000248", "Account number 968546827918",
+                             "Account type Checking"]
+
+
+def test_a_document_whose_name_label_is_lost_takes_the_claims_name_printed_on_it(flow_ctx):
+    from flows.process_claim import process_claim
+    from storage.models import ExtractedFieldRow
+
+    ctx = flow_ctx
+    ctx.intake.register_policy(policy())
+    claim = ctx.intake.create_claim(fnol()).claim_number
+    ctx.intake.upload(claim, "claim_form.pdf", files.text_pdf(US_CLAIM_FORM))
+    ctx.intake.upload(claim, "bank_letter.pdf", files.scanned_pdf(BANK_LETTER_WITHOUT_LABEL))
+    process_claim(claim)
+    with ctx.db.session() as s:
+        found = s.execute(select(Document.doc_type, ExtractedFieldRow.value, ExtractedFieldRow.confidence)
+                          .join(ExtractedFieldRow).where(Document.original_name == "bank_letter.pdf",
+                                                         ExtractedFieldRow.name == "name")).all()
+    assert [(t, v) for t, v, _ in found] == [("bank_details", "Alice Kelly")]
+    assert found[0][2] < 0.9  # read on the page, not beside its label

@@ -6,7 +6,8 @@ was unsure of one character of them on a dusty scan (薪子豪 for 蒋子豪, X1
 VX17TMG) need not stand: a reading one slip from exactly one value the claim settles
 surely is that value. ``config/fields/claim_values.yaml`` says which fields and how sure.
 A reading as sure as the claim's own values is left alone, however near: it may be
-another person (the doctor, the other driver).
+another person (the doctor, the other driver). And where a document's name label was
+smudged away, the claim's name printed on it is still its name.
 """
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.checklist.yamlfile import load_yaml_model
-from pipeline.reading.types import ExtractedField
+from pipeline.reading.extract import page_rows
+from pipeline.reading.types import ExtractedField, PageText
+from pipeline.vocabulary import FIELDS
 
 CLAIM_VALUES_PATH = Path(__file__).resolve().parents[2] / "config" / "fields" / "claim_values.yaml"
 
@@ -33,6 +36,8 @@ class Agreement(BaseModel):
     fields: tuple[str, ...]
     sure_from: Annotated[float, Field(gt=0, le=1)]
     unsure_below: Annotated[float, Field(gt=0, le=1)]
+    found_on_page: tuple[str, ...]
+    found_confidence: Annotated[float, Field(gt=0, le=1)]
 
 
 @lru_cache(maxsize=4)
@@ -54,6 +59,12 @@ def claim_values(documents: Iterable[Iterable[ExtractedField]],
     return known
 
 
+def with_claim(doc_type: str, pages: list[PageText], fields: list[ExtractedField],
+               known: dict[str, set[str]]) -> list[ExtractedField]:
+    """A document's fields as the claim settles them: unsure values agreed, lost labels' values found."""
+    return found_on_page(doc_type, pages, agree_with_claim(fields, known), known)
+
+
 def agree_with_claim(fields: list[ExtractedField], known: dict[str, set[str]],
                      agreement: Agreement | None = None) -> list[ExtractedField]:
     """``fields`` with each unsure shared value one slip from exactly one of ``known``'s taken as that value."""
@@ -68,6 +79,38 @@ def agree_with_claim(fields: list[ExtractedField], known: dict[str, set[str]],
                     f = replace(f, value=value)
         out.append(f)
     return out
+
+
+def found_on_page(doc_type: str, pages: list[PageText], fields: list[ExtractedField], known: dict[str, set[str]],
+                  agreement: Agreement | None = None) -> list[ExtractedField]:
+    """``fields`` with each shared field the document should carry and no label gave, where exactly one
+    of the claim's sure values of it is printed on the page ("Account holder" smudged to '"nodeent holder
+    Megan Khan'), at ``found_confidence``: read, not guessed, but not read beside its label."""
+    agreement = agreement or load_agreement()
+    have = {f.name for f in fields}
+    out = list(fields)
+    for name in agreement.found_on_page:
+        if name in have or name not in FIELDS.get(doc_type, ()):
+            continue
+        spots = {value: spot for value in sorted(known.get(name, ())) if (spot := _printed(value, pages))}
+        if len(spots) == 1:
+            (value, (page_no, raw, box)), = spots.items()
+            out.append(ExtractedField(name, value, raw, agreement.found_confidence, page_no, box))
+    return out
+
+
+def _printed(value: str, pages: list[PageText]) -> tuple[int, str, tuple[float, float, float, float] | None] | None:
+    """(page, text, box) where ``value`` is printed as a whole (a Chinese name not run on into more characters)."""
+    if re.search(r"[\u3400-\u9fff]", value):
+        pattern = re.compile(re.escape(value) + r"(?![\u3400-\u9fff])")
+    else:
+        pattern = re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, value.split())) + r"(?![\w])", re.I)
+    for page in pages:
+        for row in page_rows(page):
+            m = pattern.search(row.text)
+            if m:
+                return page.page_no, m.group(0), row.box_of(m.start(), m.end())
+    return None
 
 
 def _key(value: str) -> str:

@@ -2,7 +2,8 @@
 classified and its key fields extracted (what a document leaves open, a date like 01/04/2024
 or the currency of unmarked amounts, as the claim's documents settle it together). A name,
 ID number, policy, plate or VIN OCR was unsure of on one document and one slip from the
-value another document of the claim gives surely takes that value (``claim_values``).
+value another document of the claim gives surely takes that value, and a document whose name
+label was smudged away takes the claim's name printed on it (``claim_values``).
 
 Only documents not read before are read (a late upload re-reads just itself), and a
 page whose pixels were OCR'd in any earlier claim is taken from there. Everything a
@@ -23,7 +24,7 @@ from sqlalchemy import select
 
 from pipeline.fraud.image_hash import perceptual_hash
 from pipeline.reading.engine import ReadPage, page_sha256, read_pages
-from pipeline.reading.claim_values import agree_with_claim, claim_values
+from pipeline.reading.claim_values import claim_values, with_claim
 from pipeline.reading.normalize import claim_hints
 from pipeline.reading.pages import PageError, PreparedPage, prepare_pages
 from pipeline.reading.read_file import interpret_pages
@@ -100,7 +101,7 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
                                                            claim=claim)))
     known = claim_values([doc.fields for *_, doc in read] + _fields_read_before(ctx, claim_number))
     for doc_id, pages, reads, doc in read:
-        _record_document(ctx, doc_id, pages, reads, replace(doc, fields=agree_with_claim(doc.fields, known)))
+        _record_document(ctx, doc_id, pages, reads, replace(doc, fields=with_claim(doc.doc_type, doc.pages, doc.fields, known)))
         summary.documents_read += 1
         summary.pages_read += len(reads)
         summary.pages_from_cache += sum(r.from_cache for r in reads)
