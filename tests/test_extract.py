@@ -1020,3 +1020,8 @@ def test_a_speck_read_as_a_colon_inside_a_label_before_its_own_colon_is_passed_o
                     (0.10, 0.20, "Invoice: No.: HB947940      Invoice date: 23/07/2023")])
     got = fields("medical_invoice", page)
     assert (got["invoice_number"], got["issue_date"]) == ("HB947940", "2023-07-23")
+
+
+def test_a_number_printed_in_groups_is_never_cut_inside_a_group():
+    page = page_of([(0.10, 0.05, "增值税普通发票"), (0.10, 0.15, "发票号码: 1457881 3092176424270  开票日期: 2024年11月19日")])
+    assert fields("repair_invoice", page, lang_hint="zh")["invoice_number"] == "14578813092176424270"

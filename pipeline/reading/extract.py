@@ -503,7 +503,7 @@ _IDENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]|[A-Za-z0-9]")
 # a speck in a gap: 6070°2100; a gap read as a dash (GB47-HBUK 4072...) only where the check digits agree
 _IBAN_RE = re.compile(r"[A-Z]{2}\d{2}(?:[ °·\-:]?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Z0-9])")
 # a number printed in groups; OCR reads a gap as a dot now and then (6225.8886 5516 3941 581)
-_DIGIT_GROUPS_RE = re.compile(r"(?:[A-Z]{2}\d{2}[ ]?)?\d{2,8}(?:(?:[ \-]|\.(?=\d{3}))\d{2,12}){1,6}(?![\d.,]\d)")
+_DIGIT_GROUPS_RE = re.compile(r"(?:[A-Z]{2}\d{2}[ ]?)?\d{2,8}(?:(?:[ \-]|\.(?=\d{3}))\d{2,16}){1,6}(?![\d.,]\d)(?!\d)")
 
 
 def _parse_date(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
