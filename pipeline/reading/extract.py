@@ -309,8 +309,8 @@ def _row_doc(rows: list[Row]) -> tuple[Doc, list[tuple[int, int, int]]]:
 
 # what follows a speck read as a colon inside a label: the label's next letter, or its next word and its own colon
 _INNER_COLON_RE = re.compile(r"[A-Za-z]| [A-Za-z]+\.?[:：]")
-# a digit OCR read for a letter of a short label word: "1D No." (ID), "Report N0." (No.)
-_LABEL_ONE_RE = re.compile(r"(?<![A-Za-z0-9])1(?=[A-Z](?![A-Za-z0-9]))")
+# a digit or stroke OCR read for a letter of a short label word: "1D No.", "\D No." (ID), "Report N0." (No.)
+_LABEL_ONE_RE = re.compile(r"(?<![A-Za-z0-9])[1l|\\](?=[A-Z](?![A-Za-z0-9]))")
 _LABEL_ZERO_RE = re.compile(r"(?<=\b[A-Z])0(?=[.:\s]|$)")
 
 
