@@ -21,6 +21,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.checklist.yamlfile import load_yaml_model
+from pipeline.edits import one_edit_apart
 from pipeline.reading.extract import page_rows
 from pipeline.reading.types import ExtractedField, PageText
 from pipeline.vocabulary import FIELDS
@@ -123,11 +124,5 @@ def _plain(value: str) -> str:
 
 
 def _one_slip(read: str, known: str) -> bool:
-    """``read`` is ``known`` (two characters or more) with at most one character read as another or lost."""
-    if len(read) < 2:
-        return False
-    if len(read) == len(known):
-        return sum(a != b for a, b in zip(read, known)) <= 1
-    if len(read) + 1 == len(known):
-        return any(known[:i] + known[i + 1:] == read for i in range(len(known)))
-    return False
+    """``read`` (two characters or more) is ``known``, or one character read as another, lost or added."""
+    return len(read) >= 2 and (read == known or one_edit_apart(read, known))
