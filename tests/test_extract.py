@@ -1026,3 +1026,10 @@ def test_a_speck_read_as_a_colon_inside_a_label_before_its_own_colon_is_passed_o
 def test_a_number_printed_in_groups_is_never_cut_inside_a_group():
     page = page_of([(0.10, 0.05, "增值税普通发票"), (0.10, 0.15, "发票号码: 1457881 3092176424270  开票日期: 2024年11月19日")])
     assert fields("repair_invoice", page, lang_hint="zh")["invoice_number"] == "14578813092176424270"
+
+
+def test_a_label_misread_as_a_name_is_no_name():
+    """A registration whose owner's name OCR lost: 住址 after it, read 位址 (位 is a surname), is no name."""
+    page = page_of([(0.10, 0.05, "中华人民共和国机动车行驶证"), (0.10, 0.15, "号牌号码 沪B45049"),
+                    (0.10, 0.20, "所有人"), (0.30, 0.20, "位址"), (0.40, 0.20, "上海市浦东新区世纪大道100号")])
+    assert "name" not in fields("vehicle_registration", page, lang_hint="zh")

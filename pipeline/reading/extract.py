@@ -34,7 +34,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from pipeline.edits import edit_distance
+from pipeline.edits import edit_distance, one_edit_apart
 from pipeline.reading.diagnoses import known_diagnosis
 from pipeline.reading.person_names import known_name, listed_given_name
 from pipeline.reading.normalize import (
@@ -1026,13 +1026,19 @@ def _tidy_names(cands: list[Candidate], not_names: list[str]) -> list[Candidate]
         if cut is not None:
             c.keep_first(cut)
         _drop_weak_tail(c)
-    cands = [c for c in cands if len(c.value) >= 2]
+    cands = [c for c in cands if len(c.value) >= 2 and not _misread_label(c.value, not_names)]
     for c in cands:
         c.value = _JOINED_NAME_RE.sub(r"\1 \2", c.value)  # "NatalieRoberts": OCR lost the space
         c.value = _SPECK_COLON_RE.sub(" ", c.value)  # "Henry: Johnson" (kept by _before_next_label)
         if not _looks_like_a_name(c.value):
             c.bonus = min(c.bonus, 0.5)  # kept for the reviewer, but a person must confirm it
     return cands
+
+
+def _misread_label(value: str, not_names: list[str]) -> bool:
+    """A Chinese "name" that is a word never a name with one character misread: 住址 read 位址 (位 is a surname)."""
+    return bool(CN_NAME_RE.fullmatch(value)) and any(
+        len(w) == len(value) >= 2 and CN_NAME_RE.fullmatch(w) and one_edit_apart(value, w) for w in not_names)
 
 
 # two capitalised words run together; names built on a prefix (McDonald, MacArthur, DeShawn) are not two
