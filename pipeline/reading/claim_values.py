@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.checklist.yamlfile import load_yaml_model
 from pipeline.edits import one_edit_apart
-from pipeline.reading.extract import page_rows
-from pipeline.reading.types import ExtractedField, PageText
+from pipeline.reading.extract import Row, page_rows
+from pipeline.reading.types import Box, ExtractedField, PageText
 from pipeline.vocabulary import FIELDS
 
 CLAIM_VALUES_PATH = Path(__file__).resolve().parents[2] / "config" / "fields" / "claim_values.yaml"
@@ -89,28 +89,27 @@ def found_on_page(doc_type: str, pages: list[PageText], fields: list[ExtractedFi
     Megan Khan'), at ``found_confidence``: read, not guessed, but not read beside its label."""
     agreement = agreement or load_agreement()
     have = {f.name for f in fields}
+    wanted = [n for n in agreement.found_on_page if n not in have and n in FIELDS.get(doc_type, ()) and known.get(n)]
+    rows = [(page.page_no, row) for page in pages for row in page_rows(page)] if wanted else []
     out = list(fields)
-    for name in agreement.found_on_page:
-        if name in have or name not in FIELDS.get(doc_type, ()):
-            continue
-        spots = {value: spot for value in sorted(known.get(name, ())) if (spot := _printed(value, pages))}
+    for name in wanted:
+        spots = {value: spot for value in sorted(known[name]) if (spot := _printed(value, rows))}
         if len(spots) == 1:
             (value, (page_no, raw, box)), = spots.items()
             out.append(ExtractedField(name, value, raw, agreement.found_confidence, page_no, box))
     return out
 
 
-def _printed(value: str, pages: list[PageText]) -> tuple[int, str, tuple[float, float, float, float] | None] | None:
+def _printed(value: str, rows: list[tuple[int, Row]]) -> tuple[int, str, Box | None] | None:
     """(page, text, box) where ``value`` is printed as a whole (a Chinese name not run on into more characters)."""
     if re.search(r"[\u3400-\u9fff]", value):
         pattern = re.compile(re.escape(value) + r"(?![\u3400-\u9fff])")
     else:
         pattern = re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, value.split())) + r"(?![\w])", re.I)
-    for page in pages:
-        for row in page_rows(page):
-            m = pattern.search(row.text)
-            if m:
-                return page.page_no, m.group(0), row.box_of(m.start(), m.end())
+    for page_no, row in rows:
+        m = pattern.search(row.text)
+        if m:
+            return page_no, m.group(0), row.box_of(m.start(), m.end())
     return None
 
 
@@ -120,6 +119,7 @@ def _key(value: str) -> str:
 
 
 def _plain(value: str) -> str:
+    """Spacing and case set aside: "REBECCA GREEN" is "Rebecca Green" as printed elsewhere."""
     return re.sub(r"\s+", "", value).casefold()
 
 
