@@ -1033,3 +1033,11 @@ def test_a_label_misread_as_a_name_is_no_name():
     page = page_of([(0.10, 0.05, "中华人民共和国机动车行驶证"), (0.10, 0.15, "号牌号码 沪B45049"),
                     (0.10, 0.20, "所有人"), (0.30, 0.20, "位址"), (0.40, 0.20, "上海市浦东新区世纪大道100号")])
     assert "name" not in fields("vehicle_registration", page, lang_hint="zh")
+
+
+def test_a_chinese_plates_o_and_i_are_zero_and_one():
+    """Chinese plate serials leave out the letters O and I (GA 36): OCR's O in 鄂AOFB07 is a zero."""
+    page = page_of([(0.10, 0.05, "中华人民共和国机动车行驶证"), (0.10, 0.15, "号牌号码 鄂AOFB07")])
+    assert fields("vehicle_registration", page, lang_hint="zh")["vehicle_plate"] == "鄂A0FB07"
+    uk = page_of([(0.10, 0.05, "Vehicle registration"), (0.10, 0.15, "Registration number VO17 TMG")])
+    assert fields("vehicle_registration", uk)["vehicle_plate"] == "VO17TMG"  # other countries' plates as printed

@@ -607,7 +607,17 @@ def _parse_plate(text: str, offset: int, ctx: Context) -> tuple[str, int, int] |
     m = _CN_PLATE_RE.search(rest) or _PLATE_RE.search(rest)
     if not m or m.start() > 8 or _inside_date(text[offset:], m.start(), m.end()):
         return None  # "11-Nov-2024" beside a misread label ("pate" for Date) is no plate
-    return re.sub(r"[\s·•.\-°。\"'“”‘’]", "", m.group(0)), offset + m.start(), offset + m.end()
+    return _plate_value(m.group(0)), offset + m.start(), offset + m.end()
+
+
+def _plate_value(printed: str) -> str:
+    """A plate without its separators; on a Chinese plate O and I are 0 and 1 (GA 36 leaves the
+    letters out of serials so they cannot be confused: 鄂AOFB07 is 鄂A0FB07)."""
+    plate = re.sub(r"[\s·•.\-°。\"'“”‘’]", "", printed)
+    return plate[:2] + plate[2:].translate(_CN_SERIAL_SLIPS) if plate[:1] in CN_PROVINCES else plate
+
+
+_CN_SERIAL_SLIPS = str.maketrans("OI", "01")
 
 
 def _parse_vin(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
@@ -897,8 +907,7 @@ def _pattern_candidates(field: str, rows: list[Row]) -> list[Candidate]:
                     out.append(Candidate(field, m.group(0), m.group(0), r, m.start(), m.end(), "pattern"))
         elif field == "vehicle_plate":
             for m in _CN_PLATE_RE.finditer(text.upper()):
-                v = re.sub(r"[\s·•.\-]", "", m.group(0))
-                out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern"))
+                out.append(Candidate(field, _plate_value(m.group(0)), m.group(0), r, m.start(), m.end(), "pattern"))
         elif field == "account_number":
             for m in _DIGIT_GROUPS_RE.finditer(text):
                 v = normalize_identifier(m.group(0)).replace("-", "").replace(".", "")
