@@ -506,6 +506,12 @@ _IBAN_RE = re.compile(r"[A-Z]{2}\d{2}(?:[ °·\-:]?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9
 _DIGIT_GROUPS_RE = re.compile(r"(?:[A-Z]{2}\d{2}[ ]?)?\d{2,8}(?:(?:[ \-]|\.(?=\d{3}))\d{2,16}){1,6}(?![\d.,]\d)(?!\d)")
 
 
+def _compact_iban(printed: str) -> str:
+    """An IBAN (or part of one) as _IBAN_RE found it, without its groups' gaps and the specks
+    between them (6070°2100, 4001:3710, GB47-HBUK)."""
+    return normalize_identifier(re.sub("[°·:-]", "", printed))
+
+
 def _parse_date(text: str, offset: int, ctx: Context) -> tuple[str, int, int] | None:
     dates = find_dates(text[offset:], ctx.date_order)
     if not dates or dates[0][0] > 40:
@@ -576,7 +582,7 @@ def _parse_identifier(text: str, offset: int, ctx: Context) -> tuple[str, int, i
         return f"{doc_no[1]}〔{doc_no[2]}〕第{doc_no[3]}号", offset + doc_no.start(), offset + doc_no.end()
     iban = _IBAN_RE.match(rest.upper(), pos)  # GB82 WEST 1234 5698 7654 32
     if iban:
-        compact = normalize_identifier(re.sub("[°·:-]", "", iban.group(0)))  # 4001:3710: a speck between groups
+        compact = _compact_iban(iban.group(0))
         if "-" not in iban.group(0) or iban_valid(compact):  # a dashed reference is an IBAN only if it checks
             return compact, offset + iban.start(), offset + iban.end()
     groups = _DIGIT_GROUPS_RE.match(rest, pos)  # 6222 0212 3456 7890: one number in groups
@@ -877,7 +883,7 @@ def _mend_iban(c: Candidate, slips: dict[str, str]) -> bool:
     at = 0
     for i in c.row.words_in(c.start, c.end):
         s, e = c.row.spans[i]
-        part = normalize_identifier(re.sub("[°·:-]", "", c.row.text[max(s, c.start): min(e, c.end)]))
+        part = _compact_iban(c.row.text[max(s, c.start): min(e, c.end)])
         if c.row.words[i].confidence < ACCOUNT_DIGITS_SURE:
             unsure += [at + k for k, ch in enumerate(part) if ch.isdigit() and at + k >= 4]
         at += len(part)
