@@ -91,7 +91,8 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
             yield from pages
 
     results = read_pages(pages_as_prepared(), cache=cache)
-    claim = claim_hints([r.text.text for r in results] + _texts_read_before(ctx, claim_number))
+    texts_before, fields_before = _read_before(ctx, claim_number)
+    claim = claim_hints([r.text.text for r in results] + texts_before)
     read: list[tuple[int, list[PreparedPage], list[ReadPage], ReadDocument]] = []
     at = 0
     for doc_id, pages in prepared:
@@ -99,28 +100,23 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
         at += len(pages)
         read.append((doc_id, pages, reads, interpret_pages([r.text for r in reads], pages[0].image if pages else None,
                                                            claim=claim)))
-    known = claim_values([doc.fields for *_, doc in read] + _fields_read_before(ctx, claim_number))
+    known = claim_values([doc.fields for *_, doc in read] + fields_before)
     for doc_id, pages, reads, doc in read:
-        _record_document(ctx, doc_id, pages, reads, replace(doc, fields=with_claim(doc.doc_type, doc.pages, doc.fields, known)))
+        settled = replace(doc, fields=with_claim(doc.doc_type, doc.pages, doc.fields, known))
+        _record_document(ctx, doc_id, pages, reads, settled)
         summary.documents_read += 1
         summary.pages_read += len(reads)
         summary.pages_from_cache += sum(r.from_cache for r in reads)
     return summary
 
 
-def _texts_read_before(ctx: Context, claim_number: str) -> list[str]:
-    """The text of the claim's pages read in earlier runs (a late upload is read alone)."""
+def _read_before(ctx: Context, claim_number: str) -> tuple[list[str], list[list[ExtractedField]]]:
+    """The text of the claim's pages read in earlier runs, and their documents' fields per document
+    (a late upload is read alone, and settled with what was read before it)."""
     with ctx.db.session() as s:
-        claim = claim_by_number(s, claim_number)
-        return [p.text for d in claim.documents if d.read_at is not None for p in d.pages if p.text]
-
-
-def _fields_read_before(ctx: Context, claim_number: str) -> list[list[ExtractedField]]:
-    """The fields of the claim's documents read in earlier runs, per document."""
-    with ctx.db.session() as s:
-        claim = claim_by_number(s, claim_number)
-        return [[ExtractedField(f.name, f.value, f.raw, f.confidence, f.page_no) for f in d.fields]
-                for d in claim.documents if d.read_at is not None]
+        earlier = [d for d in claim_by_number(s, claim_number).documents if d.read_at is not None]
+        return ([p.text for d in earlier for p in d.pages if p.text],
+                [[ExtractedField(f.name, f.value, f.raw, f.confidence, f.page_no) for f in d.fields] for d in earlier])
 
 
 def _record_document(ctx: Context, doc_id: int, pages: list[PreparedPage], reads: list[ReadPage],
