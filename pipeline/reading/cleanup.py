@@ -10,11 +10,7 @@ Rotation is expressed as the degrees the image is turned *clockwise* to read upr
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +18,8 @@ import cv2
 import numpy as np
 import pytesseract
 from PIL import Image
+
+from pipeline.reading.tesseract import image_to_data, tesseract_input
 
 # Sizes of the small copies the decisions are taken on (long side, pixels).
 ANALYSIS_SIDE = 1000
@@ -143,21 +141,6 @@ def _ink(grey: np.ndarray) -> np.ndarray:
     return mask > 0
 
 
-_SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-
-
-@contextmanager
-def tesseract_input(grey: np.ndarray) -> Iterator[str]:
-    """The image as an uncompressed file in shared memory, named for tesseract.
-
-    Given an array, pytesseract encodes a PNG first: ~50 ms for a 200 DPI page, 5% of the
-    OCR itself.
-    """
-    with tempfile.NamedTemporaryFile(suffix=".bmp", dir=_SCRATCH) as f:
-        cv2.imwrite(f.name, grey)
-        yield f.name
-
-
 # --------------------------------------------------------------------------- orientation
 
 
@@ -223,8 +206,7 @@ def _ocr_confidence(grey: np.ndarray, lang: str) -> float:
     """Mean word confidence (0..1) x share of the text that is real words, on a crop."""
     h, w = grey.shape[:2]
     crop = grey[h // 6: h - h // 6, w // 10: w - w // 10] if min(h, w) > 600 else grey
-    with tesseract_input(np.ascontiguousarray(crop)) as name:
-        data = pytesseract.image_to_data(name, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)
+    data = image_to_data(crop, lang, psm=3)
     confs = [float(c) for c, t in zip(data["conf"], data["text"]) if str(t).strip() and float(c) >= 0]
     if not confs:
         return 0.0

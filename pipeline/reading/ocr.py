@@ -21,16 +21,16 @@ from statistics import median
 
 import cv2
 import numpy as np
-import pytesseract
 from PIL import Image
 
 from pipeline.reading.cleanup import (SOLID_PRINT, Marks, _ink, _small, mark_stats, detect_orientation, measure_marks, rotate,
-                                      tesseract_input, to_grey)
+                                      to_grey)
+from pipeline.reading.tesseract import image_to_data
 from pipeline.reading.types import PageText, Word
 
 LATIN, HAN, BOTH = "eng", "chi_sim", "chi_sim+eng"
-TESSERACT_CONFIG = "--psm 3"
-SPARSE_CONFIG = "--psm 11"
+PAGE_PSM = 3  # tesseract page segmentation: a page with its layout found
+SPARSE_PSM = 11  # as much text as can be found, in no order
 # Square-glyph share at or below which a page is Latin, at or above which it is Chinese; set on
 # cleaned generated scans of both languages (dev seeds 3 and 7: English 0.07-0.21, Chinese
 # 0.30-0.81), real SROIE receipts (English, some with a line of Chinese: 97% at or below 0.27)
@@ -131,14 +131,14 @@ def ocr_page(clean_image: Image.Image | np.ndarray, lang: str | None = None, pag
     timings["language"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    page = read(grey, chosen, page_no, marks, config_for(chosen, sparse))
+    page = read(grey, chosen, page_no, marks, psm_for(chosen, sparse))
     timings["ocr"] = time.perf_counter() - t0
     unsure = page.mean_confidence < SECOND_LOOK_BELOW.get(chosen, 0.5)
     weak = len(page.words) >= SECOND_LOOK_MIN_WORDS and unsure
     if (second_look and sparse and lang is None and chosen == LATIN
             and (unsure or len(page.words) < SECOND_LOOK_MIN_WORDS)):
         t0 = time.perf_counter()
-        chinese = read(grey, HAN, page_no, marks, config_for(HAN, sparse))
+        chinese = read(grey, HAN, page_no, marks, psm_for(HAN, sparse))
         timings["ocr_retry"] = time.perf_counter() - t0
         sure_chars = sum(len(w.text) for w in chinese.words if w.confidence >= 0.5)
         better = reading_score(chinese) > SECOND_LOOK_MARGIN * reading_score(page)
@@ -150,15 +150,15 @@ def ocr_page(clean_image: Image.Image | np.ndarray, lang: str | None = None, pag
     return page
 
 
-def config_for(lang: str, sparse: bool) -> str:
+def psm_for(lang: str, sparse: bool) -> int:
     """Chinese cards read best as sparse text (psm 11); English cards and full pages with page layout."""
-    return SPARSE_CONFIG if sparse and lang == HAN else TESSERACT_CONFIG
+    return SPARSE_PSM if sparse and lang == HAN else PAGE_PSM
 
 
-def read(grey: np.ndarray, lang: str, page_no: int, marks: Marks, config: str = TESSERACT_CONFIG) -> PageText:
+def read(grey: np.ndarray, lang: str, page_no: int, marks: Marks, psm: int = PAGE_PSM) -> PageText:
     """Tesseract on the text's part of the page at a size it reads well; boxes are fractions of ``grey``."""
     image, (x0, y0, x1, y1) = fit_for_tesseract(grey, marks)
-    page = run_tesseract(image, lang, page_no, config)
+    page = run_tesseract(image, lang, page_no, psm)
     h, w = grey.shape[:2]
     if (x0, y0, x1, y1) != (0, 0, w, h):
         fx, fy = (x1 - x0) / w, (y1 - y0) / h
@@ -230,11 +230,10 @@ def reading_score(page: PageText) -> float:
     return sum(w.confidence * len(w.text) for w in page.words if w.confidence >= 0.5)
 
 
-def run_tesseract(grey: np.ndarray, lang: str, page_no: int = 1, config: str = TESSERACT_CONFIG) -> PageText:
-    """One tesseract pass through ``image_to_data``; words grouped into page-wide line numbers."""
+def run_tesseract(grey: np.ndarray, lang: str, page_no: int = 1, psm: int = PAGE_PSM) -> PageText:
+    """One tesseract pass (``tesseract.image_to_data``); words grouped into page-wide line numbers."""
     h, w = grey.shape[:2]
-    with tesseract_input(grey) as name:
-        data = pytesseract.image_to_data(name, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+    data = image_to_data(grey, lang, psm)
     line_ids: dict[tuple[int, int, int], int] = {}
     words: list[Word] = []
     for i, text in enumerate(data["text"]):

@@ -47,7 +47,7 @@ from pipeline.reading.person_names import usual_cn_name
 from pipeline.reading.types import PageText, Word
 
 ZONE_KINDS = frozenset({"date", "amount"})
-BLOCK_CONFIG = "--psm 6"
+BLOCK_PSM = 6  # tesseract page segmentation: one block of text
 ZONE_HEIGHT = 1.2  # label heights above and below the label's line: room for a tilted value
 ZONE_TEXT_HEIGHT = 32  # pixels: the strip is enlarged until its letters are about this tall
 MAX_ZONE_SKEW = 8.0
@@ -353,7 +353,7 @@ def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, value_of:
         tops.append(sum(part.shape[0] for part in sheet))
         sheet.append(band)
     stacked = np.vstack(sheet)
-    read = sorted(run_tesseract(stacked, lang, config=BLOCK_CONFIG).words, key=lambda wd: wd.box[0])
+    read = sorted(run_tesseract(stacked, lang, psm=BLOCK_PSM).words, key=lambda wd: wd.box[0])
     votes: dict[str, list[tuple[tuple[float, float, float, float], list[Word]]]] = {}
     readings: list[tuple[tuple[float, float, float, float], list[Word]]] = []  # every copy's words
     for (zone, f, copy), top in zip(copies, tops):
@@ -453,7 +453,7 @@ def _read_zone(clean: np.ndarray, zone: tuple[float, float, float, float], lang:
         fy = lambda v: min(1.0, max(0.0, (v * h2 - PAD) / inner_h))  # noqa: E731
         return Word(w.text, (fx(x0), fy(y0), fx(x1), fy(y1)), w.confidence, w.line, w.block, w.weakest)
 
-    return [unpad(w) for w in run_tesseract(strip, lang, config=BLOCK_CONFIG).words]
+    return [unpad(w) for w in run_tesseract(strip, lang, psm=BLOCK_PSM).words]
 
 
 def _value_line(words: list[Word], middle: float, parses) -> list[Word]:
