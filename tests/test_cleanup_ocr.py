@@ -5,6 +5,9 @@ costs a second or less; the geometry tests need no tesseract at all.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import numpy as np
 import pytest
 import pytesseract
@@ -18,6 +21,7 @@ from pipeline.reading.pages import PreparedPage, prepare_pages
 from pipeline.reading.types import PageText, Word
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+SROIE_RECEIPTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "receipts_sroie"
 NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 ENGLISH = ["Motor Claim Form", "Policy number: PA-2024-00123", "Claimant name: John Smith",
@@ -483,3 +487,31 @@ def test_a_cards_tinted_labels_are_darkened_and_read_with_its_values():
 
 def test_a_page_printed_in_black_alone_is_not_darkened(english):
     assert "darken" not in cleanup.clean_page(english).steps
+
+
+def test_a_page_whose_layout_reading_found_little_of_its_print_is_read_as_one_block():
+    """The decision, on made-up readings: few sure characters for many letter-like marks."""
+    from pipeline.reading.cleanup import Marks
+    from pipeline.reading.ocr import _read_little
+
+    def reading(n_words: int, confidence: float = 0.9) -> PageText:
+        return PageText(1, "ocr", [Word("TOTAL", (0.1, 0.1 + i * 0.01, 0.2, 0.11 + i * 0.01), confidence, i, 1)
+                                   for i in range(n_words)], 700, 1200)
+
+    print_marks = Marks(12.0, 0.5, (0, 0, 700, 1200), np.zeros((0, 4), np.int64), letters=400)
+    assert _read_little(reading(2), print_marks)  # 10 characters for 400 marks: the layout was missed
+    assert _read_little(reading(40, confidence=0.3), print_marks)  # only guesses
+    assert not _read_little(reading(40), print_marks)  # 200 sure characters
+    assert not _read_little(reading(0), replace(print_marks, letters=60))  # a photo or a card: little print anyway
+
+
+@pytest.mark.skipif(not SROIE_RECEIPTS.exists(), reason="../shared/data/receipts_sroie is not present")
+def test_a_real_dot_matrix_receipt_beside_a_stamp_is_read_as_one_block():
+    """SROIE receipt 262: tesseract's page layout finds no text on it at all; read as one block it gives its lines."""
+    page = prepare_pages((SROIE_RECEIPTS / "img" / "262.jpg").read_bytes(), "image/jpeg")[0]
+    cleaned = cleanup.clean_page(page.image)
+    laid_out = ocr_page(cleaned.grey, marks=cleaned.marks, second_look=False)
+    read = ocr_page(cleaned.grey, marks=cleaned.marks)
+    assert len(laid_out.words) < 10
+    assert len([w for w in read.words if w.confidence >= 0.5]) > 30
+    assert "INVOICE" in read.text and "SPEED" in read.text

@@ -430,6 +430,7 @@ class Marks:
     letter_share: float  # share of the ink in letter-like marks (low: dot-matrix print, or no text)
     text_box: tuple[int, int, int, int] | None  # x0, y0, x1, y1 around the letter-like marks
     specks: np.ndarray  # rows of x, y, w, h (full-size pixels) of isolated dots far from any text
+    letters: int = 0  # letter-like marks: about how many characters a reading should find
 
 
 def measure_marks(grey: np.ndarray) -> Marks:
@@ -470,7 +471,7 @@ def measure_marks(grey: np.ndarray) -> Marks:
     if letter_share >= SOLID_PRINT and height >= DUST_MIN_TEXT:
         isolated |= (np.maximum(w, h) * f < DUST_SIZE * height) & (area * f * f <= DUST_AREA * height * height)
     specks = np.stack([x[isolated] * f, y[isolated] * f, w[isolated] * f, h[isolated] * f], axis=1)
-    return Marks(height, letter_share, box, specks.astype(np.int64))
+    return Marks(height, letter_share, box, specks.astype(np.int64), int(letters.sum()))
 
 
 def remove_specks(grey: np.ndarray, specks: np.ndarray) -> np.ndarray:
