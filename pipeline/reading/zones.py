@@ -54,6 +54,7 @@ MAX_ZONE_SKEW = 8.0
 PAD = 10  # pixels of paper around the strip: tesseract misses print that touches the edge
 MAX_OFF_MIDDLE = 0.2  # of the strip's height (about 0.7 label heights): farther is the next line
 DATE_SURE = 0.85  # a date OCR was less sure of than this is read again (SROIE development: most misread dates were)
+CN_DATE_SURE = 0.75  # the same for a Chinese date (chi_sim is less sure of itself on good print than eng)
 MAX_ZONES = 2  # per page: a page of unreadable labels is not worth a dozen more passes
 WEAK_NAME_FIELDS = frozenset({"name"})
 WEAK_VALUE_WORD = 0.2  # OCR confidence under which a word of a name was not made out at all
@@ -184,8 +185,9 @@ def _mend_dates(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Cont
     """Dates whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, then dates OCR was unsure
     of (under ``DATE_SURE``: "16/03/2018" for 15/03), each read again on its own (``looks`` at most); an
     expiry's year may lie decades ahead. A date that can be needs more readings to agree on another
-    (``UNSURE_DATE_AGREEING``) than one that cannot. Chinese dates are left as read: tesseract is less
-    sure of Chinese characters as a rule, and 年月日 already tell a date's parts apart."""
+    (``UNSURE_DATE_AGREEING``) than one that cannot. A Chinese date is read again in Chinese under a lower
+    bar (``CN_DATE_SURE``: tesseract is less sure of Chinese characters as a rule): the thin 1 of 11月 or
+    12月 is the digit it loses ("2024年1月19日", 0.70)."""
     expiry = load_label_config().get("expiry_labels", [])
     spans: list[tuple[Row, int, int, str | None]] = []  # row, start, end, the date as read when it can be
     for above, row in zip([None, *rows], rows):
@@ -193,14 +195,15 @@ def _mend_dates(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Cont
             continue  # "Expires 01/2045"
         spans += [(row, s, e, None) for s, e in misread_year_dates(row.text)]
     spans += [(row, s, e, iso) for row in rows for s, e, iso in find_dates(row.text, ctx.date_order)
-              if row.confidence_of(s, e) < DATE_SURE and not CN_RUN_RE.search(row.text[s:e])
+              if row.confidence_of(s, e) < (CN_DATE_SURE if CN_RUN_RE.search(row.text[s:e]) else DATE_SURE)
               and not any(r is row and s < e2 and s2 < e for r, s2, e2, _ in spans)]
     for row, start, end, read in spans:
         first = [row.words[i] for i in row.words_in(start, end)]
         if looks <= 0 or not all(w in words for w in first):
             continue  # out of second looks, or already read again as a label's value
         looks -= 1
-        again = _read_words_again(clean, first, "eng", _value_of("date", ctx),
+        lang = "chi_sim" if CN_RUN_RE.search(row.text[start:end]) else "eng"
+        again = _read_words_again(clean, first, lang, _value_of("date", ctx),
                                   MIN_AGREEING if read is None else UNSURE_DATE_AGREEING, by_word=True)
         if again and again[0] != read:
             words = _splice(words, row, *again[1:])
