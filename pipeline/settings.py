@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     max_pages: int = 50
     max_image_pixels: int = 60_000_000  # decompression-bomb guard
     render_dpi: int = 200
+    # "library": tesseract inside the worker (fast); "program": a tesseract process per reading,
+    # so that a crash inside tesseract costs one page, not the worker (pipeline/reading/tesseract.py)
+    tesseract: Literal["library", "program"] = "library"
 
     @property
     def db_url(self) -> str:

@@ -81,6 +81,14 @@ def test_without_the_library_the_program_reads_the_page(monkeypatch):
     assert "RI-20931" in data["text"]
 
 
+def test_the_setting_can_ask_for_the_program(monkeypatch):
+    from pipeline.settings import Settings
+
+    monkeypatch.setattr(tesseract, "get_settings", lambda: Settings(tesseract="program"))
+    monkeypatch.setattr(tesseract, "_library_tsv", lambda *a: pytest.fail("the library was used"))
+    assert "RI-20931" in image_to_data(grey(ENGLISH), "eng", 3)["text"]
+
+
 @needs_library
 def test_a_language_without_its_files_is_a_clear_error():
     with pytest.raises(RuntimeError, match="could not load the language 'xyz'"):

@@ -11,7 +11,9 @@ per claim). The words, boxes and confidences are those the program gives (``imag
 checks that in the tests): confidences are cut to whole numbers as pytesseract does.
 
 Where the library cannot be loaded (another system, another version) the program is run
-through pytesseract instead, with the same results, only slower.
+through pytesseract instead, with the same results, only slower. The program is also the
+choice (``CLAIMS_TESSERACT=program``) where a crash inside tesseract on some strange image
+must cost one page rather than the worker process it runs in.
 """
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ from typing import Any
 import cv2
 import numpy as np
 import pytesseract
+
+from pipeline.settings import get_settings
 
 LIBRARY = "libtesseract.so.5"
 LEPTONICA = "liblept.so.5"  # tesseract's image library
@@ -51,11 +55,13 @@ def tesseract_input(grey: np.ndarray) -> Iterator[str]:
 def image_to_data(grey: np.ndarray, lang: str, psm: int, via: str = "auto") -> dict[str, list[Any]]:
     """Tesseract's words of an 8-bit grey image, as pytesseract's ``image_to_data`` dict.
 
-    ``via``: "library" (in this process), "program" (pytesseract), or "auto" (the library
-    where it loads).
+    ``via``: "library" (in this process), "program" (pytesseract), or "auto": the library
+    where it loads, unless the setting ``CLAIMS_TESSERACT=program`` asks for the program.
     """
     grey = np.ascontiguousarray(grey, dtype=np.uint8)
-    if via == "library" or (via == "auto" and _library() is not None):
+    if via == "auto":
+        via = "library" if get_settings().tesseract == "library" and library_loads() else "program"
+    if via == "library":
         return _parse_tsv(_library_tsv(grey, lang, psm))
     with tesseract_input(grey) as name:
         return pytesseract.image_to_data(name, lang=lang, config=f"--psm {psm}", output_type=pytesseract.Output.DICT)
