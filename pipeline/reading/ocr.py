@@ -145,9 +145,8 @@ def ocr_page(clean_image: Image.Image | np.ndarray, lang: str | None = None, pag
         t0 = time.perf_counter()
         chinese = read(grey, HAN, page_no, marks, psm_for(HAN, sparse))
         timings["ocr_retry"] = time.perf_counter() - t0
-        sure_chars = sum(len(w.text) for w in chinese.words if w.confidence >= 0.5)
         better = reading_score(chinese) > SECOND_LOOK_MARGIN * reading_score(page)
-        if sure_chars >= SECOND_LOOK_MIN_WORDS and better:
+        if sure_chars(chinese) >= SECOND_LOOK_MIN_WORDS and better:
             page, weak = chinese, False
     if second_look and weak:
         page = _second_look(grey, page, fixed_lang=lang is not None, timings=timings, marks=marks)
@@ -158,8 +157,12 @@ def ocr_page(clean_image: Image.Image | np.ndarray, lang: str | None = None, pag
 
 
 def _read_little(page: PageText, marks: Marks) -> bool:
-    sure_chars = sum(len(w.text) for w in page.words if w.confidence >= 0.5)
-    return marks.letters >= READ_LITTLE_MIN_MARKS and sure_chars < READ_LITTLE * marks.letters
+    return marks.letters >= READ_LITTLE_MIN_MARKS and sure_chars(page) < READ_LITTLE * marks.letters
+
+
+def sure_chars(page: PageText) -> int:
+    """Characters of the words tesseract was at least half sure of."""
+    return sum(len(w.text) for w in page.words if w.confidence >= 0.5)
 
 
 def _as_one_block(grey: np.ndarray, first: PageText, marks: Marks, timings: dict[str, float]) -> PageText:
@@ -173,9 +176,7 @@ def _as_one_block(grey: np.ndarray, first: PageText, marks: Marks, timings: dict
     t0 = time.perf_counter()
     block = read(grey, first.lang, first.page_no, marks, BLOCK_PSM)
     timings["ocr_retry"] = timings.get("ocr_retry", 0.0) + time.perf_counter() - t0
-    sure_words = sum(1 for w in block.words if w.confidence >= 0.5)
-    clearly_better = reading_score(block) > SECOND_LOOK_MARGIN * reading_score(first)
-    return block if clearly_better and sure_words >= SECOND_LOOK_MIN_WORDS else first
+    return block if clearly_better(block, first) else first
 
 
 def psm_for(lang: str, sparse: bool) -> int:
@@ -247,10 +248,14 @@ def _second_look(grey: np.ndarray, first: PageText, fixed_lang: bool, timings: d
         second = max(second, other, key=reading_score)
     second.rotation = found.rotation
     timings["ocr_retry"] = timings.get("ocr_retry", 0.0) + time.perf_counter() - t0
-    # A sparse page read at the wrong angle can still score a little: turn only on clear evidence.
+    return second if clearly_better(second, first) else first
+
+
+def clearly_better(second: PageText, first: PageText) -> bool:
+    """Whether a second reading replaces the first: only on clear evidence, since a sparse page
+    read at the wrong angle or with the wrong layout can still score a little."""
     sure_words = sum(1 for w in second.words if w.confidence >= 0.5)
-    clearly_better = reading_score(second) > SECOND_LOOK_MARGIN * reading_score(first)
-    return second if clearly_better and sure_words >= SECOND_LOOK_MIN_WORDS else first
+    return reading_score(second) > SECOND_LOOK_MARGIN * reading_score(first) and sure_words >= SECOND_LOOK_MIN_WORDS
 
 
 def reading_score(page: PageText) -> float:

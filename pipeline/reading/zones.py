@@ -42,12 +42,11 @@ from pipeline.reading.extract import (CN_NAME_RE, CN_PROVINCES, CN_RUN_RE, PARSE
                                       Row, candidates_from_label, cn_surname_starts, field_specs, find_labels,
                                       has_word, load_label_config, page_rows)
 from pipeline.reading.normalize import find_dates, infer_date_order, misread_year_dates
-from pipeline.reading.ocr import run_tesseract
+from pipeline.reading.ocr import BLOCK_PSM, run_tesseract
 from pipeline.reading.person_names import usual_cn_name
 from pipeline.reading.types import PageText, Word
 
 ZONE_KINDS = frozenset({"date", "amount"})
-BLOCK_PSM = 6  # tesseract page segmentation: one block of text
 ZONE_HEIGHT = 1.2  # label heights above and below the label's line: room for a tilted value
 ZONE_TEXT_HEIGHT = 32  # pixels: the strip is enlarged until its letters are about this tall
 MAX_ZONE_SKEW = 8.0
