@@ -6,8 +6,9 @@ a second look at a weak reading) and ``zones.reread_value_zones`` (a closer look
 date or amount label was read without its value).
 
 Pages are read in parallel, one worker per core. Workers are threads: the time goes to
-tesseract subprocesses and to OpenCV, both of which run outside the GIL, so threads
-keep every core busy without copying page images into other processes (measured with
+tesseract (in this process, ``reading.tesseract``: ctypes lets go of the GIL while the
+library reads) and to OpenCV, both of which run outside the GIL, so threads keep every
+core busy without copying page images into other processes (measured with
 ``benchmarks/ocr_speed.py``). Each tesseract is held to one OpenMP thread
 (``OMP_THREAD_LIMIT=1``): several multi-threaded tesseracts on the same cores fight and
 run many times slower; OpenCV is held to one thread for the same reason.

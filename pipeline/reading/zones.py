@@ -331,7 +331,8 @@ def _read_words_again(clean: np.ndarray, first: list[Word], lang: str, value_of:
     and with more paper around it, at each of ``WORD_TEXT_HEIGHTS``, and only a value
     that at least ``agreeing`` of these readings give, and more of them than any
     other value, replaces the first reading. The copies are stacked on one image and
-    read in one tesseract call: starting tesseract costs more than reading a few words.
+    read in one tesseract call (where tesseract runs as a program, starting it costs more than
+    reading a few words).
     """
     h, w = clean.shape[:2]
     x0, y0 = min(wd.box[0] for wd in first) * w, min(wd.box[1] for wd in first) * h
