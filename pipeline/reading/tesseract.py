@@ -2,8 +2,9 @@
 
 Each run of the ``tesseract`` program (what pytesseract does) starts a process and loads
 the language model before it reads a pixel: about 70 ms for English and 100 ms for
-Chinese on this project's machines, a fifth of a page's OCR and most of a small strip's
-second look. So pages are read through tesseract's own C API (``libtesseract``, the
+Chinese on this project's machines. With the files it reads and writes, that is over a
+third of bare tesseract's time per page (``benchmarks/ocr_speed.py``: 0.46 CPU s per page
+as a program, 0.29 in the process) and most of a small strip's second look. So pages are read through tesseract's own C API (``libtesseract``, the
 library the Debian program runs on, the same version with the same language files),
 called with ``ctypes``: the engines stay loaded in a small pool, one per language for
 each reading in flight, handed from thread to thread (a thread pool comes and goes
@@ -58,6 +59,8 @@ def image_to_data(grey: np.ndarray, lang: str, psm: int, via: str = "auto") -> d
     ``via``: "library" (in this process), "program" (pytesseract), or "auto": the library
     where it loads, unless the setting ``CLAIMS_TESSERACT=program`` asks for the program.
     """
+    if grey.ndim != 2:
+        raise ValueError(f"tesseract is given grey images (one channel), not shape {grey.shape}")
     grey = np.ascontiguousarray(grey, dtype=np.uint8)
     if via == "auto":
         via = "library" if get_settings().tesseract == "library" and library_loads() else "program"
