@@ -204,15 +204,23 @@ def test_an_amount_whose_currency_mark_and_first_digit_became_one_unsure_mark_is
 NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 
-def chinese_name_line(name: str) -> np.ndarray:
+def chinese_line(text: str) -> np.ndarray:
     img = Image.new("L", (1000, 200), 255)
-    ImageDraw.Draw(img).text((40, 75), "户名" + name, fill=0, font=ImageFont.truetype(NOTO_CJK, 40))
+    ImageDraw.Draw(img).text((40, 75), text, fill=0, font=ImageFont.truetype(NOTO_CJK, 40))
     return np.asarray(img)
 
 
+def glued(read_as: str, right: float, confidence: float) -> PageText:
+    """OCR joined a label and its value into one word, as it does with close Chinese characters."""
+    return PageText(1, "ocr", [Word(read_as, (0.04, 0.39, right, 0.6), confidence, 0, 1)], 1000, 200, lang="chi_sim")
+
+
+def chinese_name_line(name: str) -> np.ndarray:
+    return chinese_line("户名" + name)
+
+
 def glued_name(read_as: str, confidence: float) -> PageText:
-    """OCR joined the label and the name into one word, as it does with close Chinese characters."""
-    return PageText(1, "ocr", [Word("户名" + read_as, (0.04, 0.39, 0.24, 0.6), confidence, 0, 1)], 1000, 200, lang="chi_sim")
+    return glued("户名" + read_as, 0.24, confidence)
 
 
 def test_a_chinese_name_ocr_was_unsure_of_is_read_again_and_takes_what_most_readings_agree_on():
@@ -285,22 +293,12 @@ def test_a_value_below_its_label_read_again_stays_on_its_own_line():
     assert (got["name"], got["incident_date"]) == ("Charlotte Patel", "2023-11-30")
 
 
-def chinese_date_line(printed: str) -> np.ndarray:
-    img = Image.new("L", (1000, 200), 255)
-    ImageDraw.Draw(img).text((40, 75), "开票日期" + printed, fill=0, font=ImageFont.truetype(NOTO_CJK, 40))
-    return np.asarray(img)
-
-
-def chinese_date_read_as(read_as: str, confidence: float) -> PageText:
-    return PageText(1, "ocr", [Word("开票日期" + read_as, (0.04, 0.39, 0.52, 0.6), confidence, 0, 1)], 1000, 200, lang="chi_sim")
-
-
 def test_a_chinese_date_ocr_was_unsure_of_is_read_again_and_most_readings_decide():
     """A scanned invoice's 2024年11月19日 came out 2024年1月19日 (0.70): the thin 1 of 11 lost."""
-    page = reread_value_zones(chinese_date_read_as("2024年1月19日", 0.70), chinese_date_line("2024年11月19日"))
+    page = reread_value_zones(glued("开票日期2024年1月19日", 0.52, 0.70), chinese_line("开票日期2024年11月19日"))
     assert {f.name: f.value for f in extract_fields("medical_invoice", [page], "zh")}["issue_date"] == "2024-11-19"
 
 
 def test_a_chinese_date_ocr_was_sure_of_is_not_read_again():
-    page = chinese_date_read_as("2024年1月19日", 0.80)
-    assert reread_value_zones(page, chinese_date_line("2024年11月19日")).words == page.words
+    page = glued("开票日期2024年1月19日", 0.52, 0.80)
+    assert reread_value_zones(page, chinese_line("开票日期2024年11月19日")).words == page.words
