@@ -8,7 +8,8 @@ before looking: they join Chinese characters into word-wide pieces. A card has t
 lines for the look to be sure, so a card read weakly as English is also read as Chinese.
 Running tesseract's own orientation and script detection (OSD) on every page would cost
 nearly as much as the OCR itself, so it runs only when the first reading comes back weak
-(upside down, or the wrong script).
+(upside down, or the wrong script). A page whose layout reading found little of its print
+(dot-matrix receipts, print beside a stamp) is read again as one block of text.
 
 Small print (receipts; a receipt scanned on an A4 bed) is cut out and enlarged before
 tesseract sees it; word boxes are always fractions of the clean page.
