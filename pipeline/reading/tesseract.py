@@ -95,7 +95,7 @@ _lib: ctypes.CDLL | None = None
 _lib_tried = False
 _lib_lock = threading.Lock()
 _idle: dict[str, list[int]] = {}  # language -> engines loaded and not in use
-_every: list[int] = []  # every engine made, ended when the process exits
+_every: list[int] = []  # every engine made and not yet ended
 
 
 def _library() -> ctypes.CDLL | None:
@@ -181,11 +181,16 @@ os.register_at_fork(after_in_child=_forget_in_child)
 
 @atexit.register
 def _end_engines() -> None:
-    if _lib is None:
+    """Free the idle engines (tesseract reports the ones left as leaks); one a daemon thread may
+    still be reading with is left alone, and a lock such a thread holds is not waited on for long."""
+    if _lib is None or not _lib_lock.acquire(timeout=1.0):
         return
-    with _lib_lock:
-        for engine in _every:
-            _lib.TessBaseAPIEnd(engine)
-            _lib.TessBaseAPIDelete(engine)
-        _every.clear()
-        _idle.clear()
+    try:
+        for engines in _idle.values():
+            for engine in engines:
+                _lib.TessBaseAPIEnd(engine)
+                _lib.TessBaseAPIDelete(engine)
+                _every.remove(engine)
+            engines.clear()
+    finally:
+        _lib_lock.release()
