@@ -75,6 +75,21 @@ def test_readings_in_several_threads_at_once_each_get_their_own_engine():
     assert together == [alone[i % 2] for i in range(8)]
 
 
+@needs_library
+def test_engines_beyond_one_per_core_are_freed_when_their_reading_is_done(monkeypatch):
+    monkeypatch.setattr(tesseract, "KEEP_IDLE", 1)
+    monkeypatch.setattr(tesseract, "_idle", {})
+    monkeypatch.setattr(tesseract, "_every", [])
+    lib = tesseract._library()
+    first, second = tesseract._take(lib, "eng"), tesseract._take(lib, "eng")  # two readings at once
+    tesseract._give_back(lib, "eng", first)
+    tesseract._give_back(lib, "eng", second)
+    assert tesseract._idle == {"eng": [first]} and tesseract._every == [first]  # the second was freed
+    assert words(image_to_data(grey(ENGLISH), "eng", 3, via="library"))  # the kept one still reads
+    lib.TessBaseAPIEnd(first)
+    lib.TessBaseAPIDelete(first)
+
+
 def test_without_the_library_the_program_reads_the_page(monkeypatch):
     monkeypatch.setattr(tesseract, "_library", lambda: None)
     data = image_to_data(grey(ENGLISH), "eng", 3)  # "auto" falls back to the program

@@ -36,6 +36,9 @@ from pipeline.settings import get_settings
 LIBRARY = "libtesseract.so.5"
 LEPTONICA = "liblept.so.5"  # tesseract's image library
 LEPTONICA_QUIET = 6  # L_SEVERITY_NONE: its messages ("box outside rectangle") went to the program's stderr, unread
+# Idle engines kept per language: one per core serves the reader's workers (an English engine
+# holds about 15 MB, a Chinese one 40 MB); more readings at once load more, freed when done.
+KEEP_IDLE = os.cpu_count() or 2
 COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
            "left", "top", "width", "height", "conf", "text")
 
@@ -151,8 +154,7 @@ def _library_tsv(grey: np.ndarray, lang: str, psm: int) -> str:
             lib.TessDeleteText(out)
     finally:
         lib.TessBaseAPIClear(engine)
-        with _lib_lock:
-            _idle.setdefault(lang, []).append(engine)
+        _give_back(lib, lang, engine)
 
 
 def _take(lib: ctypes.CDLL, lang: str) -> int:
@@ -168,6 +170,17 @@ def _take(lib: ctypes.CDLL, lang: str) -> int:
     with _lib_lock:
         _every.append(engine)
     return engine
+
+
+def _give_back(lib: ctypes.CDLL, lang: str, engine: int) -> None:
+    with _lib_lock:
+        idle = _idle.setdefault(lang, [])
+        if len(idle) < KEEP_IDLE:
+            idle.append(engine)
+            return
+        _every.remove(engine)
+    lib.TessBaseAPIEnd(engine)
+    lib.TessBaseAPIDelete(engine)
 
 
 def _forget_in_child() -> None:
