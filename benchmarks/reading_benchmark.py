@@ -180,13 +180,13 @@ def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResu
         read = [(doc, *read_one(truth_path.parent / doc["file"], clf)) for doc in truth["documents"]]
         t0 = time.perf_counter()
         claim = claim_hints(p.text for _, pages, *_ in read for p in pages)
-        extracted = [extract_fields("other" if pred.low_confidence else pred.doc_type, pages, lang_hint(pages), claim)
-                     for _, pages, pred, *_ in read]
+        doc_types = ["other" if pred.low_confidence else pred.doc_type for _, _, pred, *_ in read]
+        extracted = [extract_fields(doc_type, pages, lang_hint(pages), claim)
+                     for doc_type, (_, pages, *_) in zip(doc_types, read)]
         known = claim_values(extracted)
         per_doc = (time.perf_counter() - t0) / max(1, len(read))
-        for (doc, pages, pred, secs, tess, tl_pages, tl_secs), found in zip(read, extracted):
+        for (doc, pages, pred, secs, tess, tl_pages, tl_secs), doc_type, found in zip(read, doc_types, extracted):
             t0 = time.perf_counter()
-            doc_type = "other" if pred.low_confidence else pred.doc_type
             fields = {f.name: f.value for f in with_claim(doc_type, pages, found, known)}
             secs += per_doc + time.perf_counter() - t0
             results.append(DocResult(

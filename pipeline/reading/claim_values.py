@@ -73,7 +73,8 @@ def agree_with_claim(fields: list[ExtractedField], known: dict[str, set[str]],
     out = []
     for f in fields:
         if f.name in agreement.fields and f.confidence < agreement.unsure_below:
-            near = {_key(v): v for v in sorted(known.get(f.name, ())) if _one_slip(_key(f.value), _key(v))}
+            read = _key(f.value)
+            near = {_key(v): v for v in sorted(known.get(f.name, ())) if _one_slip(read, _key(v))}
             if len(near) == 1:
                 (value,) = near.values()
                 if _plain(value) != _plain(f.value):  # only case or spacing apart: "REBECCA GREEN" stays as printed
