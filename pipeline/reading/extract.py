@@ -38,6 +38,7 @@ from pipeline.edits import edit_distance, one_edit_apart
 from pipeline.reading.diagnoses import known_diagnosis
 from pipeline.reading.person_names import known_name, listed_given_name
 from pipeline.reading.normalize import (
+    IBAN_SHAPE,
     account_check,
     chinese_capital_amount,
     currency_from_place,
@@ -877,7 +878,7 @@ def _mend_iban(c: Candidate, slips: dict[str, str]) -> bool:
     hundred passes the check by chance, and a payment must not go to such a number. The
     mend stands only when exactly one tried IBAN checks; the caller lowers its confidence.
     """
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", c.value) or account_check(c.value) is not False:
+    if not IBAN_SHAPE.fullmatch(c.value) or account_check(c.value) is not False:
         return False
     unsure: list[int] = []  # where the unsure groups' characters sit in the compact IBAN
     at = 0

@@ -560,10 +560,13 @@ def luhn_valid(number: str) -> bool:
     return total % 10 == 0
 
 
+IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")  # country, check digits, 10 to 30 of the account
+
+
 def iban_valid(iban: str) -> bool:
     """IBAN check digits: move the first four characters to the end; mod 97 must be 1."""
     s = normalize_identifier(iban)
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", s):
+    if not IBAN_SHAPE.fullmatch(s):
         return False
     rearranged = s[4:] + s[:4]
     return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
