@@ -261,6 +261,23 @@ def test_without_a_total_label_the_largest_amount_low_on_the_page_is_taken_with_
     assert total.confidence < 0.6
 
 
+def test_a_tax_summarys_total_column_does_not_stand_for_the_bill_on_a_receipt_whose_print_ends_high():
+    # the total's label was lost; the print stops under halfway down a long strip of paper
+    page = page_of([
+        (0.10, 0.02, "PERSONAL CARE STORES SDN BHD"),
+        (0.10, 0.08, "22241 WS CUT SCISSORS     18.00"),
+        (0.10, 0.10, "64542 TEMPO TWEEZER       17.90"),
+        (0.10, 0.12, "21434 COTTON BUDS          5.55"),
+        (0.10, 0.18, "(QTY 3)                 RM41.45"),
+        (0.10, 0.27, "GST SUMMARY"),
+        (0.10, 0.29, "Rate  Net(RM)  GST(RM)  Total (RM)"),
+        (0.10, 0.31, "S 6%  20.00    1.20     21.20"),
+        (0.10, 0.33, "Z 0%  20.25    0.00     20.25"),
+        (0.10, 0.40, "Thank you"),
+    ])
+    assert fields("medical_invoice", page)["total_amount"] == "41.45"
+
+
 def test_us_documents_read_ambiguous_dates_month_first():
     page = page_of([
         (0.10, 0.20, "Date of Incident: 03/04/2024"),

@@ -1352,11 +1352,17 @@ def _before_address(text: str) -> str:
 
 
 def _largest_amount(rows: list[Row], skip_words: list[str]) -> list[Candidate]:
-    """A receipt's total when no label was read: the largest amount with cents low on the page."""
+    """A receipt's total when no label was read: the largest amount with cents in the lower part
+    of the print (a long receipt's print may end halfway down the paper)."""
     best: Candidate | None = None
     best_v = Decimal(-1)
+    extent: dict[int, tuple[float, float]] = {}  # page -> its print's top and bottom
     for r in rows:
-        if r.top < 0.3 or _holds(r, skip_words):
+        top, bottom = extent.get(r.page_no, (r.top, r.bottom))
+        extent[r.page_no] = (min(top, r.top), max(bottom, r.bottom))
+    for r in rows:
+        top, bottom = extent[r.page_no]
+        if r.top < top + 0.3 * (bottom - top) or _holds(r, skip_words):
             continue
         for s, e, v in find_amounts(r.text):
             raw = r.text[s:e]
@@ -1496,8 +1502,9 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             cands = _issuer_candidates(rows, cfg, labels)
         if spec.kind == "amount":  # "TOTAL 0.00" is a misread figure (or a void), never what is owed
             cands = [c for c in cands if c.value != "0.00"]
-        if name == "total_amount" and not any(_has_cents(c.raw) for c in cands):
-            # a bare "2" or "7" beside 合计 is an OCR'd fragment more often than a total
+        if name == "total_amount" and not any(_has_cents(c.raw) and c.row.index <= section_start for c in cands):
+            # a bare "2" or "7" beside 合计 is an OCR'd fragment more often than a total, and a tax
+            # summary's "Total" column totals one tax code, not the bill
             extra = _largest_amount(rows, field_cfg.get("fallback_skip", []))
             for c in cands:
                 c.priority = min(c.priority, -1)
