@@ -22,12 +22,14 @@ def text_pdf(lines: list[str], pages: int = 1, font: str = DEJAVU) -> bytes:
     return bytes(pdf.output())
 
 
-def page_image(lines: list[str], size=(1240, 1754), font_file: str = DEJAVU) -> Image.Image:
+def page_image(lines: list[str], size=(1240, 1754), font_file: str = DEJAVU, px: int = 34,
+               origin: tuple[int, int] = (100, 120), line_step: int = 60) -> Image.Image:
+    """A white grey page with ``lines`` printed from ``origin``, one every ``line_step`` pixels."""
     img = Image.new("L", size, 255)
     draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(font_file, 34)
+    font = ImageFont.truetype(font_file, px)
     for i, line in enumerate(lines):
-        draw.text((100, 120 + i * 60), line, fill=0, font=font)
+        draw.text((origin[0], origin[1] + i * line_step), line, fill=0, font=font)
     return img
 
 

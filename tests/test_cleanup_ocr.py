@@ -19,6 +19,7 @@ from pipeline.reading.engine import image_sha256, read_pages
 from pipeline.reading.ocr import choose_language, fit_for_tesseract, merge_cjk_words, ocr_page
 from pipeline.reading.pages import PreparedPage, prepare_pages
 from pipeline.reading.types import PageText, Word
+from tests.files import page_image
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 SROIE_RECEIPTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "receipts_sroie"
@@ -31,12 +32,7 @@ CHINESE = ["机动车保险索赔申请书", "保单号码：PA-2024-00123", "�
 
 
 def text_page(lines: list[str], font_path: str = DEJAVU, size=(1100, 620), px: int = 34) -> Image.Image:
-    img = Image.new("L", size, 255)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(font_path, px)
-    for i, line in enumerate(lines):
-        draw.text((60, 50 + i * int(px * 2.6)), line, fill=0, font=font)
-    return img
+    return page_image(lines, size, font_path, px, origin=(60, 50), line_step=int(px * 2.6))
 
 
 @pytest.fixture(scope="module")
