@@ -278,17 +278,6 @@ def test_a_tax_summarys_total_column_does_not_stand_for_the_bill_on_a_receipt_wh
     assert fields("medical_invoice", page)["total_amount"] == "41.45"
 
 
-def test_a_two_word_total_label_is_found_with_two_letters_of_a_word_misread():
-    page = page_of([
-        (0.10, 0.05, "SUPER SEVEN CASH & CARRY SDN BHD"),
-        (0.10, 0.30, "PLATE FLOUR 300UP 6KG @63.00"),
-        (0.10, 0.33, "FM4 11000055 *4 252.00 ZR"),  # four sacks, 252.00: the space reads as a thousands mark
-        (0.10, 0.36, "BERAS 10KG @53.50       53.50 ZR"),
-        (0.10, 0.45, "iolal sales (Incl. GST 6%)   RH367.10"),  # Total sales, its T and t read as i and l
-    ])
-    assert fields("medical_invoice", page)["total_amount"] == "367.10"
-
-
 def test_us_documents_read_ambiguous_dates_month_first():
     page = page_of([
         (0.10, 0.20, "Date of Incident: 03/04/2024"),

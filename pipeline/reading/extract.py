@@ -212,15 +212,10 @@ def field_specs(path: str = str(LABELS_PATH)) -> dict[str, FieldSpec]:
 
 
 def _label_pattern(phrase: str, fuzzy: bool = True) -> list[dict[str, Any]]:
-    """spaCy Matcher tokens for a label. ``fuzzy``: a word of five letters or more may have one
-    letter misread, and two in a label of two such words ("iolal sales" for Total sales): the
-    pair together is hardly anything else."""
     pattern = []
-    toks = _TOKEN_RE.findall(phrase.lower())
-    long_words = sum(t.isalpha() and t.isascii() and len(t) >= 5 for t in toks)
-    for tok in toks:
+    for tok in _TOKEN_RE.findall(phrase.lower()):
         if fuzzy and tok.isalpha() and tok.isascii() and len(tok) >= 5:
-            pattern.append({"LOWER": {"FUZZY2" if long_words >= 2 else "FUZZY1": tok}})
+            pattern.append({"LOWER": {"FUZZY1": tok}})
         else:
             pattern.append({"LOWER": tok})
     return pattern
