@@ -278,6 +278,18 @@ def test_a_tax_summarys_total_column_does_not_stand_for_the_bill_on_a_receipt_wh
     assert fields("medical_invoice", page)["total_amount"] == "41.45"
 
 
+def test_without_a_total_label_a_count_and_an_amount_read_as_one_figure_are_not_the_total():
+    page = page_of([
+        (0.10, 0.05, "SUPER SEVEN CASH & CARRY SDN BHD"),
+        (0.10, 0.30, "PLATE FLOUR 300UP 6KG @63.00"),
+        (0.10, 0.33, "FM4 11000055 *4 252.00 ZR"),  # four sacks, 252.00, not 4252.00
+        (0.10, 0.36, "BERAS 10KG @53.50       53.50 ZR"),
+        (0.10, 0.45, "iolal sales (Incl. GST 6%)   RH367.10"),  # Total sales, misread past finding
+        (0.10, 0.48, "Kel Tata!                RH367.10"),
+    ])
+    assert fields("medical_invoice", page)["total_amount"] == "367.10"
+
+
 def test_us_documents_read_ambiguous_dates_month_first():
     page = page_of([
         (0.10, 0.20, "Date of Incident: 03/04/2024"),

@@ -1368,6 +1368,8 @@ def _largest_amount(rows: list[Row], skip_words: list[str]) -> list[Candidate]:
             raw = r.text[s:e]
             if not re.search(r"[.,]\d{2}$", raw) or _inside_date(r.text, s, e) or v > Decimal("1000000"):
                 continue
+            if re.search(r"\d\s+\d[\d\s]*[.,]", raw):  # "*4 252.00": a count and an item's amount, not 4252.00
+                continue
             if v > best_v:
                 best_v, best = v, Candidate("total_amount", format_amount(v), raw, r, s, e, "position", 0)
     return [best] if best else []
