@@ -303,6 +303,23 @@ def test_small_print_is_enlarged_for_tesseract_and_boxes_stay_fractions_of_the_p
     assert np.abs(np.subtract(read, drawn)).max() < 4  # pixels of the page as uploaded
 
 
+def test_large_print_is_shrunk_for_tesseract_and_boxes_stay_fractions_of_the_page():
+    large_print = text_page(ENGLISH[:3], px=90, size=(2000, 900))  # a page scanned at 600 dpi
+    marks = cleanup.measure_marks(np.asarray(large_print))
+    assert marks.text_height > 40
+    shrunk, region = fit_for_tesseract(np.asarray(large_print), marks)
+    assert region == (0, 0, 2000, 900) and shrunk.shape[0] < 0.8 * 900
+
+    page = ocr_page(large_print)
+
+    assert "PA-2024-00123" in page.text and "Smith" in page.text
+    assert (page.width, page.height) == large_print.size
+    font = ImageFont.truetype(DEJAVU, 90)
+    left = 60 + font.getlength("Claimant name: John ")
+    smith = next(w for w in page.words if w.text == "Smith")
+    assert abs(smith.box[0] * page.width - left) < 8  # pixels of the page as uploaded
+
+
 def test_text_inside_a_ruled_table_is_read_once_the_rules_are_taken_out():
     """Tesseract skips cells boxed in by table borders; the clean-up removes thin rules
     (not the letters, not a filled logo) so every cell is read."""
