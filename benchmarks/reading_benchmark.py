@@ -12,7 +12,7 @@
 2. Real scanned receipts (../shared/data/receipts_sroie) for the invoice fields
    merchant (issuer), date and total, read with the same engine and extracted as an
    invoice. The extractor was developed on the first 100 receipts; the other 100 are
-   reported on their own so the figure is honest. As a diagnosis, the same extraction
+   reported on their own, with their own verdicts, so the figure is honest. As a diagnosis, the same extraction
    also runs on SROIE's own transcribed text lines (no OCR): the gap between the two is
    what OCR loses.
 
@@ -365,6 +365,8 @@ def run_sroie(limit: int) -> dict[str, float] | None:
     return {"sroie_total": allf["total_amount"].f1, "sroie_date": allf["issue_date"].f1,
             "sroie_total_held": scores["held-out"]["total_amount"].f1, "sroie_date_held": scores["held-out"]["issue_date"].f1,
             "sroie_total_clean": allc["total_amount"].f1, "sroie_date_clean": allc["issue_date"].f1,
+            "sroie_total_clean_held": clean["held-out"]["total_amount"].f1,
+            "sroie_date_clean_held": clean["held-out"]["issue_date"].f1,
             "sroie_issuer": allf["issuer"].f1}
 
 
@@ -406,8 +408,15 @@ def main(argv: list[str] | None = None) -> int:
                     else f"even on SROIE's own text lines extraction reaches only {sroie['sroie_date_clean']:.2f}")
         print(verdict("SROIE total F1 (all read receipts)", sroie["sroie_total"], TARGETS["sroie_total"], why_total))
         print(verdict("SROIE date F1 (all read receipts)", sroie["sroie_date"], TARGETS["sroie_date"], why_date))
-        print(f"  held-out half only: total F1 {sroie['sroie_total_held']:.3f}, date F1 {sroie['sroie_date_held']:.3f}; "
-              f"merchant F1 (all) {sroie['sroie_issuer']:.3f} (no target)")
+        # the development half was read while the extractor was built: only the other half says
+        # how the reader does on receipts nobody looked at
+        def unseen(field: str) -> str:
+            clean_f1 = sroie[f"sroie_{field}_clean_held"]
+            return (f"receipts the reader was not developed on; on their own text lines the same extraction "
+                    f"reaches {clean_f1:.2f}" + (": the loss is OCR" if clean_f1 >= TARGETS[f"sroie_{field}"] else ""))
+        print(verdict("SROIE total F1 (held-out half only)", sroie["sroie_total_held"], TARGETS["sroie_total"], unseen("total")))
+        print(verdict("SROIE date F1 (held-out half only)", sroie["sroie_date_held"], TARGETS["sroie_date"], unseen("date")))
+        print(f"  merchant F1 (all) {sroie['sroie_issuer']:.3f} (no target)")
     else:
         print("  SROIE targets: NOT MEASURED (data absent, or --sroie-limit 0)")
     if evaluating:
