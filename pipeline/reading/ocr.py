@@ -211,9 +211,10 @@ def fit_for_tesseract(grey: np.ndarray, marks: Marks, lang: str = LATIN) -> tupl
 
     Tesseract misreads print whose letters are under about 20 pixels tall (receipts,
     a small receipt scanned on an A4 bed): such text is enlarged to ``TARGET_TEXT``
-    pixels. English print over ``LARGE_TEXT`` pixels tall (a high-resolution scan) is
-    shrunk (a Chinese character's strokes need the pixels: an ID card photo lost its number). Dot-matrix print (its letters are loose dots, so its height is unknown, and
-    enlarged it reads as noise, slowly) is left alone. Enlarging costs OCR time in
+    pixels, and English print over ``LARGE_TEXT`` pixels tall (a high-resolution scan)
+    is shrunk (a Chinese character's strokes need those pixels). Dot-matrix print (its
+    letters are loose dots, so its height is unknown, and enlarged it reads as noise,
+    slowly) is left alone. Enlarging costs OCR time in
     proportion to the area, so the page is first cut to its text (with a margin) when
     that drops a good part of it; pages of normal print go to tesseract untouched.
     (Chinese print at claim-scan sizes gained nothing from enlarging on the development
