@@ -12,9 +12,9 @@
 2. Real scanned receipts (../shared/data/receipts_sroie) for the invoice fields
    merchant (issuer), date and total, read with the same engine and extracted as an
    invoice. The extractor was developed on the first 100 receipts; the other 100 are
-   reported on their own, with their own verdicts, so the figure is honest. As a diagnosis, the same extraction
-   also runs on SROIE's own transcribed text lines (no OCR): the gap between the two is
-   what OCR loses.
+   reported on their own, with their own verdicts, so the figure is honest. As a
+   diagnosis, the same extraction also runs on SROIE's own transcribed text lines (no
+   OCR): the gap between the two is what OCR loses.
 
 Prints precision / recall / F1 of exact normalised values per document type and per
 field, type accuracy with a confusion matrix, speed, and every target as MET or NOT MET
@@ -400,22 +400,19 @@ def main(argv: list[str] | None = None) -> int:
     print(verdict("field F1 on phone photos (generated)", gen["f1_photos"], TARGETS["f1_photos"],
                   f"weakest fields: {gen['_worst']}"))
     if sroie:
-        why_total = (f"with SROIE's own text lines the same extraction reaches {sroie['sroie_total_clean']:.2f}: "
-                     "the loss is OCR of the receipt images" if sroie["sroie_total_clean"] >= TARGETS["sroie_total"]
-                     else f"even on SROIE's own text lines extraction reaches only {sroie['sroie_total_clean']:.2f}")
-        why_date = (f"with SROIE's own text lines the same extraction reaches {sroie['sroie_date_clean']:.2f}: "
-                    "the loss is OCR of the receipt images" if sroie["sroie_date_clean"] >= TARGETS["sroie_date"]
-                    else f"even on SROIE's own text lines extraction reaches only {sroie['sroie_date_clean']:.2f}")
-        print(verdict("SROIE total F1 (all read receipts)", sroie["sroie_total"], TARGETS["sroie_total"], why_total))
-        print(verdict("SROIE date F1 (all read receipts)", sroie["sroie_date"], TARGETS["sroie_date"], why_date))
-        # the development half was read while the extractor was built: only the other half says
+        def why(clean: float, target: float) -> str:
+            if clean >= target:
+                return f"with SROIE's own text lines the same extraction reaches {clean:.2f}: the loss is OCR of the receipt images"
+            return f"even on SROIE's own text lines extraction reaches only {clean:.2f}"
+
+        # the development half was read while the extractor was built: only the held-out half says
         # how the reader does on receipts nobody looked at
-        def unseen(field: str) -> str:
-            clean_f1 = sroie[f"sroie_{field}_clean_held"]
-            return (f"receipts the reader was not developed on; on their own text lines the same extraction "
-                    f"reaches {clean_f1:.2f}" + (": the loss is OCR" if clean_f1 >= TARGETS[f"sroie_{field}"] else ""))
-        print(verdict("SROIE total F1 (held-out half only)", sroie["sroie_total_held"], TARGETS["sroie_total"], unseen("total")))
-        print(verdict("SROIE date F1 (held-out half only)", sroie["sroie_date_held"], TARGETS["sroie_date"], unseen("date")))
+        for half, key, note in (("all read receipts", "", ""),
+                                ("held-out half only", "_held", "receipts the reader was not developed on; ")):
+            for field in ("total", "date"):
+                target = TARGETS[f"sroie_{field}"]
+                print(verdict(f"SROIE {field} F1 ({half})", sroie[f"sroie_{field}{key}"], target,
+                              note + why(sroie[f"sroie_{field}_clean{key}"], target)))
         print(f"  merchant F1 (all) {sroie['sroie_issuer']:.3f} (no target)")
     else:
         print("  SROIE targets: NOT MEASURED (data absent, or --sroie-limit 0)")
