@@ -171,7 +171,7 @@ def _read_little(page: PageText, marks: Marks) -> bool:
 
 def sure_chars(page: PageText) -> int:
     """Characters of the words tesseract was at least half sure of."""
-    return sum(len(w.text) for w in page.words if w.confidence >= 0.5)
+    return sum(len(w.text) for w in page.sure_words)
 
 
 def _as_one_block(grey: np.ndarray, first: PageText, marks: Marks, timings: dict[str, float]) -> PageText:
@@ -268,13 +268,13 @@ def _second_look(grey: np.ndarray, first: PageText, fixed_lang: bool, timings: d
 def clearly_better(second: PageText, first: PageText) -> bool:
     """Whether a second reading replaces the first: only on clear evidence, since a sparse page
     read at the wrong angle or with the wrong layout can still score a little."""
-    sure_words = sum(1 for w in second.words if w.confidence >= 0.5)
-    return reading_score(second) > SECOND_LOOK_MARGIN * reading_score(first) and sure_words >= SECOND_LOOK_MIN_WORDS
+    return (reading_score(second) > SECOND_LOOK_MARGIN * reading_score(first)
+            and len(second.sure_words) >= SECOND_LOOK_MIN_WORDS)
 
 
 def reading_score(page: PageText) -> float:
     """Characters read with confidence: garbage from a wrong rotation or script scores low."""
-    return sum(w.confidence * len(w.text) for w in page.words if w.confidence >= 0.5)
+    return sum(w.confidence * len(w.text) for w in page.sure_words)
 
 
 def run_tesseract(grey: np.ndarray, lang: str, page_no: int = 1, psm: int = PAGE_PSM) -> PageText:

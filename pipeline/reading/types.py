@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Box = tuple[float, float, float, float]
+SURE = 0.5  # word confidence from which tesseract is at least half sure of what it read
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ class PageText:
         for w in self.words:
             lines.setdefault((w.block, w.line), []).append(w.text)
         return "\n".join(" ".join(ws) for _, ws in sorted(lines.items()))
+
+    @property
+    def sure_words(self) -> list[Word]:
+        """The words read with confidence ``SURE`` or more: what a page's print says, without
+        the marks tesseract took for letters on a picture or a background."""
+        return [w for w in self.words if w.confidence >= SURE]
 
     @property
     def mean_confidence(self) -> float:
