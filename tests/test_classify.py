@@ -130,6 +130,35 @@ def test_a_card_held_up_to_the_camera_looks_like_a_card_and_a_wall_does_not():
     assert shape_features(None) == {"card_like": 0.0, "edge_density": 0.0}
 
 
+def test_print_covers_the_page_where_words_were_read_not_where_tesseract_saw_a_letter_in_a_picture():
+    """A card photo's portrait, 'read' as one unsure character in a box half the photo's size,
+    once made the card look like a page full of text and sent it to 'other'."""
+    from pipeline.reading.classify import text_features
+
+    print_ = [Word("姓名", (0.2, 0.3, 0.3, 0.35), 0.94), Word("陈涛", (0.35, 0.3, 0.45, 0.35), 0.92)]
+    portrait = Word("由", (0.55, 0.3, 1.0, 0.97), 0.39)
+    with_portrait = text_features([PageText(1, "ocr", print_ + [portrait], 1600, 1200)])
+    assert with_portrait["text_density"] == pytest.approx(0.01)
+    assert with_portrait["text_density"] == text_features([PageText(1, "ocr", print_, 1600, 1200)])["text_density"]
+
+
+def test_training_works_out_the_word_features_again_from_cached_readings(tmp_path):
+    """OCR is the slow part and is cached; a cached row's features from the words follow the code."""
+    from pipeline.reading.train_classifier import read_examples
+    from tests.files import text_pdf
+
+    upload = tmp_path / "letter.pdf"
+    upload.write_bytes(text_pdf(["Dear Sir, please find my claim enclosed."]))
+    cache = tmp_path / ".reading_cache.jsonl"
+    first = read_examples([(upload, "g", "other")], cache, workers=1)[0]
+    row = json.loads(cache.read_text(encoding="utf-8"))
+    row["features"]["text_density"] = 0.99  # as an older definition of the feature left it
+    cache.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    again = read_examples([(upload, "g", "other")], cache, workers=1)[0]
+    assert again.features["text_density"] == pytest.approx(first.features["text_density"])
+    assert again.features["text_density"] < 0.5
+
+
 @pytest.mark.parametrize("text, expected", [
     ("中国工商儿行\n6222 0239 0752 1968 324\n户名 杜秀英", {"card_number": 1.0, "bank_named": 1.0, "resident_id": 0.0}),
     ("姓名 于婷婷\n公民身份号码 610113195910074847", {"card_number": 0.0, "bank_named": 0.0, "resident_id": 1.0}),

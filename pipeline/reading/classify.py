@@ -43,7 +43,7 @@ from pipeline.vocabulary import DOC_TYPES
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models" / "doc_classifier"
 IMAGE_FEATURES: tuple[str, ...] = (
     "log_words",  # log(1 + words on the first page)
-    "text_density",  # share of the first page covered by word boxes
+    "text_density",  # share of the first page covered by the boxes of words read with some confidence
     "mean_confidence",  # OCR confidence of the words (1.0 for a text layer)
     "colourfulness",  # Hasler-Suesstrunk colourfulness of the first page image, / 100
     "cjk_share",  # share of letters that are Chinese characters
@@ -117,9 +117,19 @@ def shape_features(image: Image.Image | None) -> dict[str, float]:
 
 def image_features(pages: Sequence[PageText], first_image: Image.Image | None = None) -> dict[str, float]:
     """The numbers about a document's pages the classifier uses beside its text."""
+    return {**text_features(pages), "colourfulness": colourfulness(first_image) / 100.0, **shape_features(first_image)}
+
+
+def text_features(pages: Sequence[PageText]) -> dict[str, float]:
+    """The numbers the read words alone give: training recomputes these from cached readings.
+
+    Print covers the page where words were read with some confidence: tesseract also
+    "reads" a portrait or a patterned table as a letter or two in a box as large as the
+    picture, which made a card photo look like a page full of text.
+    """
     first = pages[0] if pages else None
     words = first.words if first else []
-    area = sum(max(0.0, (w.box[2] - w.box[0]) * (w.box[3] - w.box[1])) for w in words)
+    area = sum(max(0.0, (w.box[2] - w.box[0]) * (w.box[3] - w.box[1])) for w in (first.sure_words if first else []))
     text = "".join(p.text for p in pages)
     letters = [c for c in text if c.isalpha()]
     cjk = sum(1 for c in letters if "\u3400" <= c <= "\u9fff")
@@ -128,12 +138,10 @@ def image_features(pages: Sequence[PageText], first_image: Image.Image | None = 
         "log_words": math.log1p(len(words)),
         "text_density": min(1.0, area),
         "mean_confidence": first.mean_confidence if first else 0.0,
-        "colourfulness": colourfulness(first_image) / 100.0,
         "cjk_share": cjk / len(letters) if letters else 0.0,
         "digit_share": sum(c.isdigit() for c in chars) / len(chars) if chars else 0.0,
         "log_pages": math.log(max(1, len(pages))),
         "text_layer": 1.0 if first is not None and first.source == "text_layer" else 0.0,
-        **shape_features(first_image),
         **number_features(text),
     }
 

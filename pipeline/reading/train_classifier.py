@@ -34,6 +34,7 @@ from pipeline.reading.classify import (
     evaluate,
     image_features,
     shape_features,
+    text_features,
 )
 from pipeline.reading.engine import read_pages
 from pipeline.reading.pages import prepare_pages
@@ -92,13 +93,14 @@ def read_examples(items: list[tuple[Path, str, str]], cache_path: Path | None, w
         key = _cache_key(path)
         hit = cache.get(key)
         if hit:
-            pages = [PageText.from_dict(p) for p in hit["pages"]] if keep_pages else None
-            feats = hit["features"]
+            pages = [PageText.from_dict(p) for p in hit["pages"]]
+            # what the words give is worked out again, so a cache outlives a change to those features
+            feats = {**hit["features"], **text_features(pages)}
             if any(k not in feats for k in IMAGE_FEATURES):  # read before the card features existed: no OCR needed
                 prepared = prepare_pages(path.read_bytes(), media_type_of(path.name))
                 feats = {**feats, **shape_features(prepared[0].image if prepared else None)}
                 hit["features"] = feats
-            return Example(str(path), group, label, hit["text"], feats, pages)
+            return Example(str(path), group, label, hit["text"], feats, pages if keep_pages else None)
         text, feats, pages = read_for_training(path)
         row = {"key": key, "text": text, "features": feats, "pages": [p.to_dict() for p in pages]}
         cache[key] = row
