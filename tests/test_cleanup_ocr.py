@@ -406,6 +406,19 @@ def test_a_card_on_a_shaded_table_is_not_cut_apart_by_the_shading(card_on_a_shad
     assert "310115200401231950" in read.text.replace(" ", "")
 
 
+def test_a_chinese_card_on_a_patterned_table_is_read_in_chinese():
+    """A generated vehicle registration photographed on a table with a wavy grain (development
+    seed 424242): the card is not found on it, and the grain passed for lines of Latin print,
+    so the card was read as English ("PEA RIMM REIT" for its owner's name). Few letter-like
+    marks say it is a card, and a card read weakly as English is read as Chinese too."""
+    card = generated_photo(24, 424242, "行驶证.jpg", dossier=13)
+
+    read = read_pages([card], workers=1)[0].text
+
+    assert read.lang == "chi_sim"
+    assert "粤B45441" in read.text.replace(" ", "") and "朱明" in read.text
+
+
 @pytest.fixture(scope="module")
 def card_lit_from_one_side() -> PreparedPage:
     """A generated Chinese ID card photographed at an angle, lit so that one half of the card

@@ -149,7 +149,10 @@ def ocr_page(clean_image: Image.Image | np.ndarray, lang: str | None = None, pag
     timings["ocr"] = time.perf_counter() - t0
     unsure = page.mean_confidence < SECOND_LOOK_BELOW.get(chosen, 0.5)
     weak = len(page.words) >= SECOND_LOOK_MIN_WORDS and unsure
-    if (second_look and sparse and lang is None and chosen == LATIN
+    # a card on a patterned table: the pattern passes for lines of ink (and for Latin words), but
+    # leaves few letter-like marks
+    card = sparse or marks.letters < READ_LITTLE_MIN_MARKS
+    if (second_look and card and lang is None and chosen == LATIN
             and (unsure or len(page.words) < SECOND_LOOK_MIN_WORDS)):
         t0 = time.perf_counter()
         chinese = read(grey, HAN, page_no, marks, psm_for(HAN, sparse))
