@@ -9,6 +9,7 @@ from pipeline.reading.normalize import (
     ClaimHints,
     misread_year_dates,
     account_check,
+    broken_dates,
     chinese_capital_amount,
     detect_currency,
     find_amounts,
@@ -298,3 +299,18 @@ def test_account_check_knows_which_numbers_carry_a_check_digit():
 @pytest.mark.parametrize("text, expected", [(" pol-2024 001. ", "POL-2024001"), ("粤B·12345", "粤B·12345"), ("#A12:", "A12")])
 def test_identifiers_are_upper_case_without_spaces(text, expected):
     assert normalize_identifier(text) == expected
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("12-02 2618 11:34:45 AM", [(0, 10)]),  # a separator lost, the year's 0 read as 6
+    ("02:49PM $65287 OS~05-17", [(15, 23)]),  # 05- read as OS~
+    ("DATE: 20/03/201€", [(6, 16)]),
+    ("Date: 20/03/2018", []),  # reads as a date
+    ("1.20 240", []),  # two amounts
+    ("Tel 03-78590861", []),
+    ("Time 11:34:45", []),
+    ("Sort code: 60-45-41", []),  # no day and month
+    ("Expires 08/01/2055", []),  # a date with a year no paper carries: misread_year_dates finds it
+])
+def test_a_numeric_date_with_a_misread_digit_or_separator_is_found_for_a_second_look(text, spans):
+    assert broken_dates(text) == spans

@@ -129,6 +129,13 @@ def test_a_date_with_a_year_no_paper_carries_is_read_again_without_a_label():
     assert {f.name: f.value for f in extract_fields("medical_invoice", [page])}["issue_date"] == "2018-03-18"
 
 
+def test_a_date_whose_separator_ocr_misread_is_read_again():
+    """SROIE 259: a till's "05-05-17" came out "OS~05-17", which reads as no date at all."""
+    words = [Word("OS~05-17", (0.40, 0.40, 0.56, 0.58), 0.55, 0, 1)]
+    page = reread_value_zones(PageText(1, "ocr", words, 1000, 200, lang="eng"), line_image("", "05-05-17"))
+    assert {f.name: f.value for f in extract_fields("medical_invoice", [page])}["issue_date"] == "2017-05-05"
+
+
 def test_a_date_ocr_was_unsure_of_is_read_again_and_most_readings_decide():
     """SROIE 090: a till's "Date : 13/03/2017" came out 19/03/2017, OCR unsure of it."""
     page = reread_value_zones(first_reading("16/03/2018", 0.60), receipt_line("15/03/2018"))

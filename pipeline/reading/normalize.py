@@ -208,6 +208,25 @@ def misread_year_dates(text: str) -> list[tuple[int, int]]:
     return sorted(set(spans))
 
 
+# A numeric date with a digit or a separator misread: "12-02 2618", "OS~05-17", "20/03/201€" (no dots:
+# "1.20 240" is two amounts)
+_BROKEN_DATE = re.compile(r"(?<![\w/.\-])([0-9OoSIl|]{1,2}) ?[-/~] ?([0-9OoSIl|]{1,2}) ?[-/~ ] ?[0-9OoSIl|€B]{2,4}(?![\w/])")
+_LOOK_ALIKE_DIGITS = str.maketrans("OoSIl|", "005111")
+
+
+def broken_dates(text: str) -> list[tuple[int, int]]:
+    """Spans shaped like a numeric date that read as none, not even with a year no paper
+    carries (``misread_year_dates``): worth reading again, never worth guessing. Day and month
+    must be able to be one ("60-45-41" is a bank's sort code)."""
+    taken = [(s, e) for s, e, _ in find_dates(text)] + misread_year_dates(text)
+    spans = []
+    for m in _BROKEN_DATE.finditer(text):
+        a, b = (int(g.translate(_LOOK_ALIKE_DIGITS)) for g in m.groups())
+        if (a <= 31 and b <= 12 or a <= 12 and b <= 31) and not any(s < m.end() and m.start() < e for s, e in taken):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def infer_date_order(text: str, default: Prefer = "DMY") -> Prefer:
     """Whether a document writes day or month first, from the dates that settle it.
 

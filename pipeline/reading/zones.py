@@ -13,8 +13,9 @@ surname threw tesseract's line finder) is read again the same way, and kept only
 the new reading is surer of every word.
 Words that were read, but read wrong, are looked at again on their own: a value OCR
 made letters of and was unsure of ("TOTAL isS.vU0" for 15.00), a date whose year no
-paper carries ("13 Mar 2098", not beside an expiry label) or one OCR was unsure of
-("16/03/2018" for 15/03: half the readings must agree to change it), a Chinese name OCR
+paper carries ("13 Mar 2098", not beside an expiry label), one shaped like a date that
+reads as none ("OS~05-17" for 05-05-17) or one OCR was unsure of ("16/03/2018" for
+15/03: half the readings must agree to change it), a Chinese name OCR
 was unsure of and that is no usual name (户名葵家乐 for 蔡家乐: one stroke of dust and a
 character becomes its look-alike), a plate whose province became another character (哪A67J85),
 and on a card a number whose first letter became a digit (076534165 for D76534165).
@@ -41,7 +42,7 @@ from pipeline.reading.cleanup import deskew, estimate_skew, percentile
 from pipeline.reading.extract import (CN_NAME_RE, CN_PROVINCES, CN_RUN_RE, PARSERS, Candidate, Context, LabelHit,
                                       Row, candidates_from_label, cn_surname_starts, field_specs, find_labels,
                                       has_word, load_label_config, page_rows)
-from pipeline.reading.normalize import find_dates, infer_date_order, misread_year_dates
+from pipeline.reading.normalize import broken_dates, find_dates, infer_date_order, misread_year_dates
 from pipeline.reading.ocr import BLOCK_PSM, run_tesseract
 from pipeline.reading.person_names import usual_cn_name
 from pipeline.reading.types import PageText, Word
@@ -181,9 +182,9 @@ def _mend_card_number(words: list[Word], clean: np.ndarray) -> list[Word]:
 
 
 def _mend_dates(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Context, looks: int) -> list[Word]:
-    """Dates whose year cannot be ("13 Mar 2098": 2018 misread), labelled or not, then dates OCR was unsure
-    of (under ``DATE_SURE``: "16/03/2018" for 15/03), each read again on its own (``looks`` at most); an
-    expiry's year may lie decades ahead. A date that can be needs more readings to agree on another
+    """Dates whose year cannot be ("13 Mar 2098": 2018 misread) or that read as no date ("OS~05-17"),
+    labelled or not, then dates OCR was unsure of (under ``DATE_SURE``: "16/03/2018" for 15/03), each
+    read again on its own (``looks`` at most); an expiry's year may lie decades ahead. A date that can be needs more readings to agree on another
     (``UNSURE_DATE_AGREEING``) than one that cannot. A Chinese date is read again in Chinese under a lower
     bar (``CN_DATE_SURE``: tesseract is less sure of Chinese characters as a rule): the thin 1 of 11月 or
     12月 is the digit it loses ("2024年1月19日", 0.70)."""
@@ -192,7 +193,7 @@ def _mend_dates(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Cont
     for above, row in zip([None, *rows], rows):
         if has_word(row.text.lower(), expiry) or (above is not None and has_word(above.text.lower(), expiry)):
             continue  # "Expires 01/2045"
-        spans += [(row, s, e, None) for s, e in misread_year_dates(row.text)]
+        spans += [(row, s, e, None) for s, e in misread_year_dates(row.text) + broken_dates(row.text)]
     spans += [(row, s, e, iso) for row in rows for s, e, iso in find_dates(row.text, ctx.date_order)
               if row.confidence_of(s, e) < (CN_DATE_SURE if CN_RUN_RE.search(row.text[s:e]) else DATE_SURE)
               and not any(r is row and s < e2 and s2 < e for r, s2, e2, _ in spans)]
