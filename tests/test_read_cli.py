@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,19 @@ def test_unreadable_files_are_reported_and_the_rest_still_read(claim_forms, tmp_
     assert "no such file" in objs[1]["error"]
     assert objs[2]["error"].startswith("corrupt_pdf")
     assert objs[3]["doc_type"] == "claim_form"
+
+
+def test_a_pdf_cut_short_is_reported_in_one_line_without_the_pdf_librarys_own_warnings(tmp_path):
+    from tests.files import truncated_pdf
+
+    broken = tmp_path / "cut_short.pdf"
+    broken.write_bytes(truncated_pdf())
+    # as a user runs it, in a process of its own: what every library prints reaches the terminal
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "read", str(broken)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()  # pypdf once added "EOF marker not found"
+    assert line.startswith(f"{broken}: cannot read: corrupt_pdf")
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import logging
 import re
 import time
 import unicodedata
@@ -98,6 +99,7 @@ def _open_pdf(data: bytes) -> pdfium.PdfDocument:
 
 def _has_no_pages(data: bytes) -> bool:
     """PDFium refuses a well-formed PDF with zero pages as if it were broken; pypdf tells them apart."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a broken file is reported once, by the caller
     try:
         return len(pypdf.PdfReader(io.BytesIO(data)).pages) == 0
     except Exception:  # pypdf raises many types on broken files; broken is the answer then
