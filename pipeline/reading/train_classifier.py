@@ -200,6 +200,7 @@ def train_classifier(
     card = {
         **card_base(),
         "min_confidence": final.min_confidence,
+        "text_weight": final.text_weight,
         "data": (
             f"{sum(1 for e in examples if not e.group.startswith('sroie-'))} generated documents from "
             f"{len({e.source.rsplit('/documents/', 1)[0] for e in examples if not e.group.startswith('sroie-')})} "
