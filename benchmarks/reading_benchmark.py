@@ -375,9 +375,6 @@ def run_sroie(limit: int) -> dict[str, float] | None:
             "sroie_issuer": allf["issuer"].f1}
 
 
-# ----------------------------------------------------------------------------- main
-
-
 # ----------------------------------------------------------------------------- FUNSD
 
 
@@ -398,6 +395,9 @@ def run_funsd(limit: int) -> float | None:
     print(f"\n== Real forms that are no claim document (FUNSD): {len(forms)} ==")
     print(f"  filed as other or low confidence: {share:.3f}; forced into a claim type: {dict(forced.most_common()) or 'none'}")
     return share
+
+
+# ----------------------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:

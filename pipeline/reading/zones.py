@@ -14,10 +14,10 @@ the new reading is surer of every word.
 Words that were read, but read wrong, are looked at again on their own: a value OCR
 made letters of and was unsure of ("TOTAL isS.vU0" for 15.00), a date whose year no
 paper carries ("13 Mar 2098", not beside an expiry label), one shaped like a date that
-reads as none ("OS~05-17" for 05-05-17) or one OCR was unsure of ("16/03/2018" for
-15/03: half the readings must agree to change it), a Chinese name OCR
-was unsure of and that is no usual name (户名葵家乐 for 蔡家乐: one stroke of dust and a
-character becomes its look-alike), a plate whose province became another character (哪A67J85),
+reads as none ("OS~05-17" for 05-05-17) or one OCR was unsure of ("16/03/2018" for 15/03:
+half the readings must agree to change it), a Chinese name OCR was unsure of and that is
+no usual name (户名葵家乐 for 蔡家乐: one stroke of dust and a character becomes its
+look-alike), a plate whose province became another character (哪A67J85),
 and on a card a number whose first letter became a digit (076534165 for D76534165).
 Their box is read at several sizes, stacked in one tesseract call, and a value replaces
 the first reading only when most of those readings agree on it (a name: on a name that
@@ -183,11 +183,12 @@ def _mend_card_number(words: list[Word], clean: np.ndarray) -> list[Word]:
 
 def _mend_dates(words: list[Word], clean: np.ndarray, rows: list[Row], ctx: Context, looks: int) -> list[Word]:
     """Dates whose year cannot be ("13 Mar 2098": 2018 misread) or that read as no date ("OS~05-17"),
-    labelled or not, then dates OCR was unsure of (under ``DATE_SURE``: "16/03/2018" for 15/03), each
-    read again on its own (``looks`` at most); an expiry's year may lie decades ahead. A date that can be needs more readings to agree on another
-    (``UNSURE_DATE_AGREEING``) than one that cannot. A Chinese date is read again in Chinese under a lower
-    bar (``CN_DATE_SURE``: tesseract is less sure of Chinese characters as a rule): the thin 1 of 11月 or
-    12月 is the digit it loses ("2024年1月19日", 0.70)."""
+    labelled or not, then dates OCR was unsure of (under ``DATE_SURE``: "16/03/2018" for 15/03),
+    each read again on its own (``looks`` at most); an expiry's year may lie decades ahead. A date
+    that can be needs more readings to agree on another (``UNSURE_DATE_AGREEING``) than one that
+    cannot. A Chinese date is read again in Chinese under a lower bar (``CN_DATE_SURE``: tesseract
+    is less sure of Chinese characters as a rule): the thin 1 of 11月 or 12月 is the digit it loses
+    ("2024年1月19日", 0.70)."""
     expiry = load_label_config().get("expiry_labels", [])
     spans: list[tuple[Row, int, int, str | None]] = []  # row, start, end, the date as read when it can be
     for above, row in zip([None, *rows], rows):
