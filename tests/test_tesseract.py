@@ -86,8 +86,7 @@ def test_engines_beyond_one_per_core_are_freed_when_their_reading_is_done(monkey
     tesseract._give_back(lib, "eng", second)
     assert tesseract._idle == {"eng": [first]} and tesseract._every == [first]  # the second was freed
     assert words(image_to_data(grey(ENGLISH), "eng", 3, via="library"))  # the kept one still reads
-    lib.TessBaseAPIEnd(first)
-    lib.TessBaseAPIDelete(first)
+    tesseract._end(lib, first)
 
 
 def test_without_the_library_the_program_reads_the_page(monkeypatch):

@@ -179,6 +179,11 @@ def _give_back(lib: ctypes.CDLL, lang: str, engine: int) -> None:
             idle.append(engine)
             return
         _every.remove(engine)
+    _end(lib, engine)
+
+
+def _end(lib: ctypes.CDLL, engine: int) -> None:
+    """Free an engine and the language it loaded."""
     lib.TessBaseAPIEnd(engine)
     lib.TessBaseAPIDelete(engine)
 
@@ -201,8 +206,7 @@ def _end_engines() -> None:
     try:
         for engines in _idle.values():
             for engine in engines:
-                _lib.TessBaseAPIEnd(engine)
-                _lib.TessBaseAPIDelete(engine)
+                _end(_lib, engine)
                 _every.remove(engine)
             engines.clear()
     finally:
