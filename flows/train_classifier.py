@@ -27,8 +27,10 @@ def make_samples(out_dir: str, count: int, seed: int) -> str:
 
 
 @task(cache_policy=NO_CACHE)
-def fit_and_save(samples_dir: str, seed: int, sroie_limit: int, version: str | None, models_dir: str) -> dict[str, Any]:
-    return train_classifier(samples_dir, seed, sroie_limit=sroie_limit, version=version, models_dir=models_dir)
+def fit_and_save(samples_dir: str, seed: int, labelled: list[str], sroie_limit: int, version: str | None,
+                 models_dir: str) -> dict[str, Any]:
+    return train_classifier(samples_dir, seed, labelled=labelled, sroie_limit=sroie_limit, version=version,
+                            models_dir=models_dir)
 
 
 @flow(name="train-doc-classifier")
@@ -36,17 +38,19 @@ def train_classifier_flow(
     samples_dir: str | None = None,
     seed: int = 101,
     count: int = 40,
+    labelled: list[str] | None = None,
     sroie_limit: int = 50,
     version: str | None = None,
     models_dir: str = str(MODELS_DIR),
 ) -> dict[str, Any]:
-    """Train on ``samples_dir`` (or ``count`` dossiers generated with ``seed``) and save a new version."""
+    """Train on ``samples_dir`` (or ``count`` dossiers generated with ``seed``) and the real documents of the
+    ``labelled`` CSV files, and save a new version."""
     log = get_run_logger()
     if samples_dir is None:
         import tempfile
 
         samples_dir = make_samples(str(Path(tempfile.gettempdir()) / f"claims-train-seed{seed}"), count, seed)
-    card = fit_and_save(samples_dir, seed, sroie_limit, version, models_dir)
+    card = fit_and_save(samples_dir, seed, labelled or [], sroie_limit, version, models_dir)
     m = card["metrics"]
     log.info("document classifier %s: held-out accuracy %s, macro F1 %s (n=%s)", card["version"], m["accuracy"],
              m["macro_f1"], m["n"])

@@ -193,3 +193,72 @@ def test_the_shipped_classifier_reads_four_lines_of_an_invoice_by_their_words():
                 "Total due: 1,234.50 GBP"]).save(buf, "PNG")
     doc = read_document(buf.getvalue(), "image/png", "invoice.png")
     assert doc.doc_type == "medical_invoice"
+
+
+def _labelled_folder(tmp_path, rows: list[tuple[str, str, str]]):
+    """Real-looking text-layer PDFs of police reports and repair invoices, and the labels CSV a person wrote."""
+    from tests.files import text_pdf
+
+    lines = {"police_report": ["POLICE INCIDENT REPORT", "Report number PR-2024-{n}", "Officer J. Miles, Northern Division",
+                               "Incident: collision at the junction of Mill Road"],
+             "repair_invoice": ["AUTOFIX GARAGE - REPAIR INVOICE", "Invoice no. RI-{n}", "Labour 3.5 hours 210.00",
+                                "Parts: front bumper 340.00", "Total due 550.00"]}
+    for name, doc_type, _ in rows:
+        if doc_type in lines:
+            (tmp_path / name).write_bytes(text_pdf([line.format(n=4000 + len(name) * 7) for line in lines[doc_type]]))
+    csv_path = tmp_path / "labels.csv"
+    csv_path.write_text("file,doc_type,claim\n" + "".join(f"{n},{t},{c}\n" for n, t, c in rows), encoding="utf-8")
+    return csv_path
+
+
+def test_real_documents_labelled_in_a_csv_train_and_ship_a_classifier(tmp_path):
+    """A data scientist's own labelled uploads are training data: listed in a CSV, read as production reads them."""
+    from pipeline.reading.train_classifier import read_for_training, train_classifier
+    from tests.files import text_pdf
+
+    rows = [(f"{t}_{i}.pdf", t, f"CLM-{i}") for i in range(4) for t in ("police_report", "repair_invoice")]
+    csv_path = _labelled_folder(tmp_path, rows)
+    card = train_classifier(labelled=[csv_path], sroie_limit=0, version="labelled-test",
+                            models_dir=tmp_path / "models", workers=1)
+    assert "8 real documents labelled by hand in labels.csv" in card["data"]
+    assert card["metrics"]["n"] >= 1  # held out by claim: both documents of a claim on one side
+    clf = DocumentClassifier.load("labelled-test", tmp_path / "models")
+    new = tmp_path / "new.pdf"
+    new.write_bytes(text_pdf(["POLICE INCIDENT REPORT", "Report number PR-2025-0091", "Officer K. Shah"]))
+    text, feats, _ = read_for_training(new)
+    assert clf.predict([text], [feats])[0].doc_type == "police_report"
+
+
+def test_every_bad_row_of_a_labels_csv_is_reported_before_anything_is_read(tmp_path):
+    from pipeline.reading.train_classifier import labelled_items
+
+    csv_path = _labelled_folder(tmp_path, [("report.pdf", "police_report", "A"), ("x.pdf", "police_report", "A"),
+                                           ("report.pdf", "police report", "B")])
+    (tmp_path / "x.pdf").unlink()
+    with pytest.raises(ValueError) as err:
+        labelled_items(csv_path)
+    assert "2 bad row(s)" in str(err.value)
+    assert "line 3: no file" in str(err.value) and "line 4: unknown doc_type 'police report'" in str(err.value)
+    (tmp_path / "bare.csv").write_text("path,type\nreport.pdf,police_report\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="columns file and doc_type"):
+        labelled_items(tmp_path / "bare.csv")
+
+
+def test_the_training_flow_learns_from_sample_dossiers_and_labelled_real_documents(tmp_path, prefect_server):
+    from flows.train_classifier import train_classifier_flow
+    from tests.files import text_pdf
+
+    samples = tmp_path / "samples"
+    for n, doc_type, lines in ((1, "bank_details", ["Confirmation of Bank Details", "Account holder Mary Jones"]),
+                               (2, "bank_details", ["Bank details", "Account holder Tom Wu", "Sort code 60-16-13"])):
+        (samples / f"D{n}" / "documents").mkdir(parents=True)
+        (samples / f"D{n}" / "documents" / "bank.pdf").write_bytes(text_pdf(lines))
+        (samples / f"D{n}" / "truth.json").write_text(json.dumps(
+            {"documents": [{"file": "documents/bank.pdf", "doc_type": doc_type}]}), encoding="utf-8")
+    rows = [(f"{t}_{i}.pdf", t, f"CLM-{i}") for i in range(3) for t in ("police_report", "repair_invoice")]
+    card = train_classifier_flow(samples_dir=str(samples), labelled=[str(_labelled_folder(tmp_path, rows))],
+                                 sroie_limit=0, version="flow-test", models_dir=str(tmp_path / "models"))
+    assert "2 generated documents from 2 sample dossiers in samples" in card["data"]
+    assert "6 real documents labelled by hand in labels.csv" in card["data"]
+    assert list(DocumentClassifier.load("flow-test", tmp_path / "models").model.classes_) == [
+        "bank_details", "police_report", "repair_invoice"]

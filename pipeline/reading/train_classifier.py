@@ -1,8 +1,9 @@
 """Training the document classifier from labelled examples, and shipping it with a model card.
 
 Examples are documents with a known type: generated sample dossiers (their truth.json
-says each file's type) and, optionally, real scanned receipts from SROIE labelled
-``other``. Each document is read exactly as in production (``prepare_pages`` and the
+says each file's type), real documents a person labelled in a CSV file (``file,doc_type``
+and an optional ``claim`` column: documents of one claim stay on one side of the held-out
+split) and, optionally, real scanned receipts from SROIE labelled ``other``. Each document is read exactly as in production (``prepare_pages`` and the
 OCR engine) so the classifier learns from the same noisy text it will see. Readings
 are cached beside the samples (``.reading_cache.jsonl``) because OCR is the slow part.
 
@@ -14,6 +15,7 @@ calls ``train_classifier`` too.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -56,6 +58,9 @@ class Example:
     text: str
     features: dict[str, float]
     pages: list[PageText] | None = None
+
+
+CACHE_NAME = ".reading_cache.jsonl"  # beside the documents it holds the readings of
 
 
 def read_for_training(path: Path) -> tuple[str, dict[str, float], list[PageText]]:
@@ -135,6 +140,39 @@ def sroie_items(limit: int, sroie_dir: Path = SROIE_DIR, offset: int = 0) -> lis
     return [(p, f"sroie-{p.stem}", SROIE_LABEL) for p in imgs]
 
 
+LABELLED_GROUP = "labelled:"  # group prefix of the documents from a labels CSV
+
+
+def labelled_items(labels_csv: Path | str) -> list[tuple[Path, str, str]]:
+    """(file, claim, doc_type) for each row of a labels CSV; files relative to the CSV's folder.
+
+    Every bad row is reported in one error (a missing file, a type outside the vocabulary),
+    so whoever labelled the documents mends them all at once rather than one per run.
+    """
+    labels_csv = Path(labels_csv)
+    with open(labels_csv, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+        columns = set(rows[0]) if rows else set()
+    if not {"file", "doc_type"} <= columns:
+        raise ValueError(f"{labels_csv}: needs a header with the columns file and doc_type (and optionally claim)")
+    items, problems = [], []
+    for line, row in enumerate(rows, start=2):
+        path = labels_csv.parent / (row["file"] or "").strip()
+        label = (row["doc_type"] or "").strip()
+        if label not in DOC_TYPES:
+            problems.append(f"line {line}: unknown doc_type {label!r}")
+        if not path.is_file():
+            problems.append(f"line {line}: no file {path}")
+        claim = (row.get("claim") or "").strip() or str(path)
+        items.append((path, f"{LABELLED_GROUP}{labels_csv.name}/{claim}", label))
+    if problems:
+        raise ValueError(f"{labels_csv}: {len(problems)} bad row(s); doc_type is one of {', '.join(DOC_TYPES)}\n"
+                         + "\n".join(problems))
+    if not items:
+        raise ValueError(f"{labels_csv}: no labelled documents")
+    return items
+
+
 def _split(examples: list[Example], test_size: float, seed: int) -> tuple[list[Example], list[Example]]:
     from sklearn.model_selection import GroupShuffleSplit
 
@@ -150,6 +188,7 @@ def train_classifier(
     count: int = 40,
     *,
     extra_samples_dirs: list[Path | str] = (),
+    labelled: list[Path | str] = (),
     test_samples_dir: Path | str | None = None,
     sroie_limit: int = 50,
     version: str | None = None,
@@ -158,36 +197,32 @@ def train_classifier(
     workers: int = 2,
     save: bool = True,
 ) -> dict[str, Any]:
-    """Train on generated dossiers (``samples_dir``, or ``count`` new ones made with ``seed``).
+    """Train on generated dossiers (``samples_dir``, or ``count`` new ones made with ``seed``) and labelled
+    real documents (``labelled``: labels CSV files; with neither a folder nor a seed, on those alone).
 
     ``extra_samples_dirs`` add more dossiers (other seeds and noise settings). With
     ``test_samples_dir`` the held-out measure is that whole set (claims of a seed never
-    trained on), otherwise a held-out share of whole dossiers; either way the shipped
+    trained on), otherwise a held-out share of whole claims; either way the shipped
     model is then refitted on everything and saved under ``models_dir/version`` with a
     model card. Returns the card (metrics included).
     """
-    if samples_dir is None:
-        if seed is None:
-            raise ValueError("give samples_dir or a seed to generate samples with")
-        from pipeline.samples.generator import generate_dossiers
-
-        samples_dir = Path(tempfile.gettempdir()) / f"claims-classifier-samples-seed{seed}-n{count}"
-        if not list(samples_dir.glob("*/truth.json")):
-            generate_dossiers(samples_dir, count, seed)
-    samples_dir = Path(samples_dir)
-    examples = read_examples(sample_items(samples_dir) + sroie_items(sroie_limit),
-                             samples_dir / ".reading_cache.jsonl", workers=workers)
-    for extra in extra_samples_dirs:
-        examples += read_examples(sample_items(Path(extra)), Path(extra) / ".reading_cache.jsonl", workers=workers)
+    sources: list[tuple[list[tuple[Path, str, str]], Path]] = []  # (items, their reading cache)
+    if samples_dir is not None or seed is not None or not labelled:
+        samples_dir = _generated(samples_dir, seed, count)
+        sources.append((sample_items(samples_dir), samples_dir / CACHE_NAME))
+    sources += [(sample_items(Path(d)), Path(d) / CACHE_NAME) for d in extra_samples_dirs]
+    sources += [(labelled_items(c), Path(c).parent / CACHE_NAME) for c in labelled]  # every CSV checked before OCR
+    sources[0] = (sources[0][0] + sroie_items(sroie_limit), sources[0][1])
+    examples = [e for items, cache in sources for e in read_examples(items, cache, workers=workers)]
     if test_samples_dir is not None:
         test_dir = Path(test_samples_dir)
         train = examples
-        test = read_examples(sample_items(test_dir), test_dir / ".reading_cache.jsonl", workers=workers)
+        test = read_examples(sample_items(test_dir), test_dir / CACHE_NAME, workers=workers)
         examples = examples + test
         split = f"held-out: every document of {test_dir.name} (dossiers of a seed not in the training part)"
     else:
         train, test = _split(examples, test_size, seed or 0)
-        split = f"held-out {test_size:.0%} of whole dossiers (GroupShuffleSplit), seed {seed or 0}"
+        split = f"held-out {test_size:.0%} of whole claims (GroupShuffleSplit), seed {seed or 0}"
     held_out = DocumentClassifier().fit([e.text for e in train], [e.features for e in train], [e.label for e in train])
     metrics = evaluate(held_out, [e.text for e in test], [e.features for e in test], [e.label for e in test])
 
@@ -195,19 +230,21 @@ def train_classifier(
     counts: dict[str, int] = {}
     for e in examples:
         counts[e.label] = counts.get(e.label, 0) + 1
-    dirs = [samples_dir.name, *(Path(d).name for d in extra_samples_dirs)] + (
-        [Path(test_samples_dir).name] if test_samples_dir is not None else [])
+    dirs = [Path(d).name for d in (samples_dir, *extra_samples_dirs, test_samples_dir) if d is not None]
+    generated = [e for e in examples if _origin(e) == "generated"]
     card = {
         **card_base(),
         "min_confidence": final.min_confidence,
         "text_weight": final.text_weight,
         "data": (
-            f"{sum(1 for e in examples if not e.group.startswith('sroie-'))} generated documents from "
-            f"{len({e.source.rsplit('/documents/', 1)[0] for e in examples if not e.group.startswith('sroie-')})} "
-            f"sample dossiers in {', '.join(dirs)}"
-            f"{f' (generated with seed {seed})' if seed is not None and samples_dir.name.endswith(f'-n{count}') else ''}"
-            ", read with the production OCR engine; "
-            f"{sum(1 for e in examples if e.group.startswith('sroie-'))} real SROIE receipts labelled '{SROIE_LABEL}'. "
+            f"{len(generated)} generated documents from "
+            f"{len({e.source.rsplit('/documents/', 1)[0] for e in generated})} sample dossiers"
+            f"{' in ' + ', '.join(dirs) if dirs else ''}"
+            f"{f' (generated with seed {seed})' if seed is not None and samples_dir.name.endswith(f'-n{count}') else ''}; "
+            f"{sum(_origin(e) == 'labelled' for e in examples)} real documents labelled by hand"
+            f"{' in ' + ', '.join(Path(c).name for c in labelled) if labelled else ''}; "
+            f"{sum(_origin(e) == 'sroie' for e in examples)} real SROIE receipts labelled '{SROIE_LABEL}'; "
+            "all read with the production OCR engine. "
             f"Examples per type: {json.dumps(dict(sorted(counts.items())))}."
         ),
         "split": split,
@@ -222,6 +259,26 @@ def train_classifier(
         out = final.save(models_dir, version, card)
         card = {**final.card, "path": str(out)}
     return card
+
+
+def _generated(samples_dir: Path | str | None, seed: int | None, count: int) -> Path:
+    """``samples_dir``, or a folder of ``count`` dossiers generated with ``seed`` (made once)."""
+    if samples_dir is not None:
+        return Path(samples_dir)
+    if seed is None:
+        raise ValueError("give samples_dir, a seed to generate samples with, or labelled documents")
+    from pipeline.samples.generator import generate_dossiers
+
+    out = Path(tempfile.gettempdir()) / f"claims-classifier-samples-seed{seed}-n{count}"
+    if not list(out.glob("*/truth.json")):
+        generate_dossiers(out, count, seed)
+    return out
+
+
+def _origin(example: Example) -> str:
+    if example.group.startswith("sroie-"):
+        return "sroie"
+    return "labelled" if example.group.startswith(LABELLED_GROUP) else "generated"
 
 
 # The recipe of the shipped classifier: generated dossiers of these seeds, never the
@@ -239,8 +296,10 @@ def rough_noise() -> "NoiseSettings":
                          dpi=(200, 280), perspective=0.08, shadow=0.4)
 
 
-def train_by_recipe(work_dir: Path, version: str | None = None, workers: int = 2) -> dict[str, Any]:
-    """Generate the recipe's dossiers under ``work_dir`` (kept, with their reading caches) and train."""
+def train_by_recipe(work_dir: Path, version: str | None = None, workers: int = 2,
+                    labelled: list[Path | str] = ()) -> dict[str, Any]:
+    """Generate the recipe's dossiers under ``work_dir`` (kept, with their reading caches) and train, with
+    any ``labelled`` real documents beside them."""
     from pipeline.samples.generator import generate_dossiers
     from pipeline.samples.noise import NoiseSettings
 
@@ -251,7 +310,7 @@ def train_by_recipe(work_dir: Path, version: str | None = None, workers: int = 2
         return out
 
     first, *extra = [made(seed, noise) for seed, noise in RECIPE_TRAIN]
-    return train_classifier(first, extra_samples_dirs=extra, test_samples_dir=made(*RECIPE_TEST),
+    return train_classifier(first, extra_samples_dirs=extra, labelled=labelled, test_samples_dir=made(*RECIPE_TEST),
                             version=version, workers=workers)
 
 
@@ -262,6 +321,8 @@ cli = typer.Typer(add_completion=False, help="Train and ship the document classi
 def main(
     samples_dir: Optional[Path] = typer.Option(None, help="Generated dossiers to learn from."),
     extra_samples_dir: list[Path] = typer.Option([], help="More dossiers to learn from (repeatable)."),
+    labelled: list[Path] = typer.Option([], help="A CSV of real documents labelled by hand, with the columns file "
+                                                 "(relative to the CSV), doc_type and optionally claim (repeatable)."),
     test_samples_dir: Optional[Path] = typer.Option(None, help="Dossiers to measure on before the final refit."),
     seed: Optional[int] = typer.Option(None, help="Generate samples with this seed (when no --samples-dir)."),
     count: int = typer.Option(40, help="How many dossiers to generate."),
@@ -272,9 +333,9 @@ def main(
 ) -> None:
     """Train, measure on held-out dossiers, save under models/doc_classifier/<version>."""
     if recipe is not None:
-        card = train_by_recipe(recipe, version)
+        card = train_by_recipe(recipe, version, labelled=labelled)
     else:
-        card = train_classifier(samples_dir, seed, count, extra_samples_dirs=extra_samples_dir,
+        card = train_classifier(samples_dir, seed, count, extra_samples_dirs=extra_samples_dir, labelled=labelled,
                                 test_samples_dir=test_samples_dir, sroie_limit=sroie_limit, version=version)
     m = card["metrics"]
     print(f"saved {card['version']} at {card.get('path')}")
