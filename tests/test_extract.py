@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.reading.extract import extract_fields, page_rows
+from pipeline.reading.extract import extract_fields
+from pipeline.reading.layout import page_rows
 from pipeline.reading.normalize import ClaimHints
 from pipeline.reading.types import PageText, Word
 

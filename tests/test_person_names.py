@@ -80,7 +80,7 @@ def test_both_parts_of_a_name_ocr_was_unsure_of_are_mended():
 
 
 def test_a_chinese_name_is_usual_when_it_starts_with_a_surname_and_has_common_given_name_characters():
-    from pipeline.reading.extract import cn_surname_starts
+    from pipeline.reading.labels import cn_surname_starts
     from pipeline.reading.person_names import usual_cn_name
 
     surnames = cn_surname_starts()

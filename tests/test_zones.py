@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.reading.extract import Context, extract_fields
+from pipeline.reading.extract import extract_fields
+from pipeline.reading.values import Context
 from pipeline.reading.types import PageText, Word
 from pipeline.reading.zones import _value_of, _word_by_word, reread_value_zones
 from tests.conftest import needs_shared

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.checklist.yamlfile import load_yaml_model
 from pipeline.edits import one_edit_apart
-from pipeline.reading.extract import Row, page_rows
+from pipeline.reading.layout import Row, page_rows
 from pipeline.reading.types import Box, ExtractedField, PageText
 from pipeline.vocabulary import FIELDS
 

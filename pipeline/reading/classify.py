@@ -158,7 +158,7 @@ _LONG_NUMBER_RE = re.compile(r"(?<![\dA-Za-z])\d[\d ]{14,24}[\dXx](?![\dA-Za-z])
 def number_features(text: str) -> dict[str, float]:
     """Which identity numbers a document prints, by their check digits: photos of an ID card
     and of a bank card read alike as a card with a long number; the numbers tell them apart."""
-    from pipeline.reading.extract import load_label_config
+    from pipeline.reading.labels import load_label_config
     from pipeline.reading.normalize import luhn_valid, valid_cn_id
 
     resident = card = False

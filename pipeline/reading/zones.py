@@ -39,9 +39,10 @@ import cv2
 import numpy as np
 
 from pipeline.reading.cleanup import deskew, estimate_skew, percentile
-from pipeline.reading.extract import (CN_NAME_RE, CN_PROVINCES, CN_RUN_RE, PARSERS, Candidate, Context, LabelHit,
-                                      Row, candidates_from_label, cn_surname_starts, field_specs, find_labels,
-                                      has_word, load_label_config, page_rows)
+from pipeline.reading.labels import (CN_NAME_RE, CN_RUN_RE, LabelHit, cn_surname_starts, field_specs, find_labels,
+                                     has_word, load_label_config)
+from pipeline.reading.layout import Row, page_rows
+from pipeline.reading.values import CN_PROVINCES, PARSERS, Candidate, Context, candidates_from_label
 from pipeline.reading.normalize import broken_dates, find_dates, infer_date_order, misread_year_dates
 from pipeline.reading.ocr import BLOCK_PSM, run_tesseract
 from pipeline.reading.person_names import usual_cn_name
