@@ -23,7 +23,7 @@ from pipeline.reading.labels import (
     cn_surname_starts,
     has_word,
 )
-from pipeline.reading.layout import Row, holds, is_cjk
+from pipeline.reading.layout import Row, holds
 from pipeline.reading.normalize import (
     IBAN_SHAPE,
     account_check,
@@ -36,7 +36,7 @@ from pipeline.reading.normalize import (
     valid_cn_id,
 )
 from pipeline.reading.person_names import listed_given_name
-from pipeline.reading.types import Word
+from pipeline.reading.types import Word, is_cjk
 from pipeline.reading.values import (
     CN_ID_ANY_SPLIT_RE,
     CN_PLATE_RE,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from pipeline.reading.types import Box, PageText, Word
+from pipeline.reading.types import Box, PageText, Word, is_cjk
 
 
 @dataclass
@@ -52,11 +52,6 @@ class Row:
 
 def union_box(boxes: list[Box]) -> Box:
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
 
 
 def page_rows(page: PageText) -> list[Row]:

@@ -27,7 +27,7 @@ from PIL import Image
 from pipeline.reading.cleanup import (SOLID_PRINT, Marks, _ink, _small, mark_stats, detect_orientation, measure_marks, rotate,
                                       to_grey)
 from pipeline.reading.tesseract import image_to_data
-from pipeline.reading.types import PageText, Word
+from pipeline.reading.types import PageText, Word, is_cjk
 
 LATIN, HAN, BOTH = "eng", "chi_sim", "chi_sim+eng"
 PAGE_PSM = 3  # tesseract page segmentation: a page with its layout found
@@ -299,12 +299,6 @@ def run_tesseract(grey: np.ndarray, lang: str, page_no: int = 1, psm: int = PAGE
     if lang != LATIN:
         words = merge_cjk_words(words, w, h)
     return PageText(page_no, "ocr", words, w, h, lang=lang)
-
-
-def is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F
-            or 0xFF00 <= o <= 0xFFEF or 0xF900 <= o <= 0xFAFF)
 
 
 def merge_cjk_words(words: list[Word], page_width: int, page_height: int) -> list[Word]:

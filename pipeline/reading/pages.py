@@ -26,7 +26,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from pipeline.reading.types import PageText, Word
+from pipeline.reading.types import PageText, Word, is_cjk
 
 PREVIEW_DPI = 100  # rendering of text-layer pages, for people only
 MIN_TEXT_CHARS = 20  # fewer printable characters than this: not a usable text layer
@@ -264,13 +264,8 @@ def _is_good_char(ch: str) -> bool:
     return cat[0] in "LNPSM" and cat != "Co"
 
 
-def _is_cjk(ch: str) -> bool:
-    o = ord(ch)
-    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
-
-
 def _lang_of(text: str) -> str:
-    cjk = sum(1 for ch in text if _is_cjk(ch))
+    cjk = sum(1 for ch in text if is_cjk(ch))
     latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
     if cjk and latin:
         return "eng+chi_sim"

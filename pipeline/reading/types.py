@@ -90,3 +90,10 @@ class ReadDocument:
     def field(self, name: str) -> ExtractedField | None:
         best = [f for f in self.fields if f.name == name]
         return max(best, key=lambda f: f.confidence) if best else None
+
+
+def is_cjk(ch: str) -> bool:
+    """A Chinese character or full-width mark: no space is printed between two of them."""
+    o = ord(ch)
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF or 0xF900 <= o <= 0xFAFF)

@@ -22,7 +22,7 @@ from pipeline.reading.labels import (
     glued_value_ok,
     load_label_config,
 )
-from pipeline.reading.layout import Row, is_cjk
+from pipeline.reading.layout import Row
 from pipeline.reading.normalize import (
     Prefer,
     chinese_capital_amount,
@@ -35,7 +35,7 @@ from pipeline.reading.normalize import (
     normalize_identifier,
     normalize_name,
 )
-from pipeline.reading.types import ExtractedField, Word
+from pipeline.reading.types import ExtractedField, Word, is_cjk
 
 # How much each way of finding a value is trusted (before OCR confidence).
 TRUST = {
