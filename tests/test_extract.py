@@ -313,6 +313,17 @@ def test_a_reference_number_in_parts_is_read_whole(printed, number):
     assert fields("fire_report", page)["report_number"] == number
 
 
+def test_a_vin_that_fails_its_check_character_is_reported_unsure():
+    """A Chinese VIN must pass its check: one that does not was misread, and a person should look."""
+    def vin(printed: str):
+        page = page_of([(0.10, 0.05, "中华人民共和国机动车行驶证"), (0.10, 0.20, "车辆识别代号 " + printed)], confidence=0.9)
+        return next(f for f in extract_fields("vehicle_registration", [page], "zh") if f.name == "vin")
+
+    right, slipped = vin("LVHLNXNKXLLVGWLFX"), vin("LVHLNXNKXL1VGWLFX")  # an L read as 1
+    assert slipped.value == "LVHLNXNKXL1VGWLFX"  # what was read is kept, not guessed at
+    assert right.confidence >= 0.9 and slipped.confidence < 0.6
+
+
 def test_a_date_beside_a_misread_label_is_no_number_plate():
     page = page_of([(0.10, 0.05, "QuickFix Auto Services"), (0.10, 0.18, "Invoice no. INV-20973   pate 11-Nov-2024"),
                     (0.10, 0.22, "Customer Oliver Edwards   Vehicle reg. AT67-DNR")])

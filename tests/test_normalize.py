@@ -24,6 +24,7 @@ from pipeline.reading.normalize import (
     normalize_name,
     normalize_identifier,
     valid_cn_id,
+    vin_check,
 )
 
 
@@ -314,3 +315,20 @@ def test_identifiers_are_upper_case_without_spaces(text, expected):
 ])
 def test_a_numeric_date_with_a_misread_digit_or_separator_is_found_for_a_second_look(text, spans):
     assert broken_dates(text) == spans
+
+
+@pytest.mark.parametrize(
+    "vin, check",
+    [
+        ("1M8GDM9AXKP042788", True),  # 49 CFR 565's example: X in ninth place
+        ("1M8GDM9A1KP042788", False),  # North America must carry the check character
+        ("LVHLNXNKXLLVGWLFX", True),
+        ("LVHLNXNKXL1VGWLFX", False),  # so must China (GB 16735): an L read as 1
+        ("WVWZZZ1JZXW000001", None),  # Europe need not: a Z in ninth place says nothing
+        ("JTD5CDSX7P16LVZRD", True),  # a Japanese VIN that carries one anyway
+        ("1M8GDM9AXKP04278", False),  # 16 characters
+        ("1M8GDM9AXKP0427O8", False),  # O is never printed in a VIN
+    ],
+)
+def test_vins_are_checked_where_their_region_requires_a_check_character(vin, check):
+    assert vin_check(vin) is check

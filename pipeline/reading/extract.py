@@ -58,6 +58,7 @@ from pipeline.reading.normalize import (
     currency_from_place,
     infer_date_order,
     valid_cn_id,
+    vin_check,
 )
 from pipeline.reading.person_names import known_name
 from pipeline.reading.receipt_totals import (
@@ -139,6 +140,10 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                 if not valid_cn_id(c.value) and len(mended) == 18 and valid_cn_id(mended):
                     c.value = mended
                 c.bonus = 1.3 if valid_cn_id(c.value) else (0.6 if re.fullmatch(r"\d{17}[\dX]", c.value) else 1.0)
+        if name == "vin":
+            for c in cands:  # "1VHZ..." for LVHZ...: a slip the check character catches, shown as unsure
+                check = vin_check(c.value)
+                c.bonus = 1.2 if check else (0.6 if check is False else 1.0)
         if name == "account_number":
             for c in cands:
                 c.value = c.value.replace("-", "")

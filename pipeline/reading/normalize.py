@@ -604,6 +604,36 @@ def account_check(number: str) -> bool | None:
     return None
 
 
+_VIN_VALUES = {**{str(d): d for d in range(10)},
+               **dict(zip("ABCDEFGH", range(1, 9))), **dict(zip("JKLMN", range(1, 6))), "P": 7, "R": 9,
+               **dict(zip("STUVWXYZ", range(2, 10)))}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+VIN_SHAPE = re.compile(r"[A-HJ-NPR-Z0-9]{17}")  # I, O and Q are never printed in a VIN
+# Regions whose VINs must carry the check character in ninth place (ISO 3779 leaves it optional):
+# North America (first character 1-5, 49 CFR 565) and China (L, GB 16735)
+CHECKED_VIN_REGIONS = "12345L"
+
+
+def vin_check_char(vin: str) -> str:
+    """The check character (ninth place) of a 17-character VIN: weighted sum mod 11, 10 as X."""
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS))
+    return "X" if total % 11 == 10 else str(total % 11)
+
+
+def vin_check(vin: str) -> bool | None:
+    """Whether a VIN passes its check character; ``None`` where its region does not require one and it fails.
+
+    A European or Japanese VIN may carry any character in ninth place, so failing says nothing;
+    a North American or Chinese one that fails was misread (or is no VIN).
+    """
+    s = normalize_identifier(vin)
+    if not VIN_SHAPE.fullmatch(s):
+        return False
+    if vin_check_char(s) == s[8]:
+        return True
+    return False if s[0] in CHECKED_VIN_REGIONS else None
+
+
 def normalize_identifier(text: str) -> str:
     """Upper case with spaces (and stray edge punctuation) removed: 'ab 12-3.' -> 'AB12-3'."""
     s = re.sub(r"\s+", "", text or "").upper()
