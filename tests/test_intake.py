@@ -65,6 +65,7 @@ BAD_UPLOADS = [
     ("../../etc/passwd.pdf", files.text_pdf(["x"]), "unsafe_file_name"),
     ("bomb.png", files.huge_png(3000, 3000), "image_too_large"),
     ("broken.jpg", files.jpeg()[:200], "corrupt_image"),
+    ("pixel.png", files.png((1, 1)), "image_too_small"),
 ]
 
 

@@ -202,3 +202,30 @@ def test_a_document_whose_name_label_is_lost_takes_the_claims_name_printed_on_it
                                                          ExtractedFieldRow.name == "name")).all()
     assert [(t, v) for t, v, _ in found] == [("bank_details", "Alice Kelly")]
     assert found[0][2] < 0.9  # read on the page, not beside its label
+
+
+def test_a_document_the_reader_fails_on_is_quarantined_and_the_others_are_read(flow_ctx, monkeypatch):
+    """Fault injection: the clean-up fails on one photo (as a bug in the reader would), the claim goes on."""
+    import pipeline.reading.engine as engine
+    from flows.process_claim import process_claim
+    from pipeline.stages.prepare import summarise
+
+    real_clean_page = engine.clean_page
+
+    def clean_page(image, *args, **kwargs):
+        if image.size == (640, 480):
+            raise RuntimeError("the clean-up broke on this photo")
+        return real_clean_page(image, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "clean_page", clean_page)
+    ctx = flow_ctx
+    ctx.intake.register_policy(policy())
+    claim = ctx.intake.create_claim(fnol()).claim_number
+    ctx.intake.upload(claim, "claim_form.pdf", files.text_pdf(["CLAIM FORM", "Name: Wei Zhang"]))
+    ctx.intake.upload(claim, "photo.jpg", files.jpeg(["damage"], size=(640, 480)))
+    process_claim(claim)
+    summary = summarise(ctx, claim)
+    assert [(name, reason) for name, reason, _ in summary.quarantined] == [("photo.jpg", "unreadable_page")]
+    assert "the clean-up broke on this photo" in summary.quarantined[0][2]
+    with ctx.db.session() as s:
+        assert [d.original_name for d in s.scalars(select(Document)) if d.read_at is not None] == ["claim_form.pdf"]

@@ -12,6 +12,7 @@ from pypdf import PdfReader, PdfWriter
 
 from pipeline.reading.engine import read_pages
 from pipeline.reading.pages import PREVIEW_DPI, PageError, prepare_pages
+from tests import files
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -136,7 +137,7 @@ def test_images_become_pages_upright_in_rgb_or_grey():
     assert prepare_pages(jpeg.getvalue(), "image/jpeg")[0].image.size == (100, 300)
 
     png = io.BytesIO()
-    Image.new("RGBA", (20, 20), (0, 0, 0, 0)).save(png, "PNG")
+    Image.new("RGBA", (40, 40), (0, 0, 0, 0)).save(png, "PNG")
     page = prepare_pages(png.getvalue(), "image/png")[0]
     assert page.image.mode == "RGB" and page.image.getpixel((5, 5)) == (255, 255, 255)
 
@@ -164,6 +165,9 @@ def _zero_page_pdf() -> bytes:
     (lambda: b"", "application/pdf", "empty_file"),
     (lambda: b"\x89PNG\r\n\x1a\n broken", "image/png", "corrupt_image"),
     (lambda: b"hello", "text/plain", "unsupported_type"),
+    (lambda: files.png((1, 1)), "image/png", "image_too_small"),  # an icon: nothing a reader could read
+    (lambda: files.png((4000, 12)), "image/png", "image_too_small"),  # a one-line strip of pixels
+    (lambda: pdf_of_image(scan_image(size=(20, 20)), dpi=200), "application/pdf", "image_too_small"),
     (lambda: pdf_of_image(scan_image(size=(200, 280)), dpi=20) * 1, "application/pdf", None),
 ])
 def test_unreadable_files_raise_page_error_with_a_reason(make, media_type, reason):
@@ -183,3 +187,18 @@ def test_too_many_pages_is_refused():
     with pytest.raises(PageError) as err:
         prepare_pages(bytes(pdf.output()), "application/pdf", max_pages=2)
     assert err.value.reason == "too_many_pages"
+
+
+def test_a_page_the_reader_fails_on_comes_back_empty_with_why_and_the_others_are_read():
+    """A one-pixel page (prepare_pages refuses one; here it is handed over as it is) breaks the clean-up."""
+    from pipeline.reading.pages import PreparedPage
+
+    def speck(page_no: int) -> PreparedPage:
+        return PreparedPage(page_no, Image.new("RGB", (1, 1), "white"), None, 1, 1)
+
+    good = prepare_pages(pdf_of_image(scan_image("Policy number P-123")), "application/pdf")[0]
+    good.page_no = 2
+    first, second, third = read_pages([speck(1), good, speck(3)])
+    assert first.error and first.text.words == [] and first.text.page_no == 1
+    assert third.error == first.error and third.text.page_no == 3  # the same pixels fail alike, read once
+    assert second.error is None and "Policy" in second.text.text

@@ -15,6 +15,8 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from PIL import Image
 
+from pipeline.reading.pages import MIN_PAGE_SIDE
+
 MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -129,6 +131,10 @@ def _check_image(data: bytes, media_type: str, max_pages: int, max_image_pixels:
                     "image_too_large",
                     f"The image is {width}x{height} pixels; the limit is {max_image_pixels / 1e6:.0f} megapixels.",
                     media_type)
+            if min(width, height) < MIN_PAGE_SIDE:
+                return UploadCheck.refuse(
+                    "image_too_small",
+                    f"The image is {width}x{height} pixels: too small to hold a readable document.", media_type)
             frames = getattr(img, "n_frames", 1)
             if frames > max_pages:
                 return UploadCheck.refuse("too_many_pages", f"The image has {frames} pages; the limit is {max_pages}.",

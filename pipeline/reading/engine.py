@@ -14,11 +14,14 @@ core busy without copying page images into other processes (measured with
 run many times slower; OpenCV is held to one thread for the same reason.
 
 A page whose image (pixels) was read before is looked up in ``cache`` by its SHA-256
-and not read again; the caller keeps the cache between claims.
+and not read again; the caller keeps the cache between claims. A page the reader fails
+on comes back empty with its ``error`` (and the failure logged): one page must not stop
+the reading of a claim's other documents; the caller quarantines its document.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
 from collections.abc import Iterable
@@ -35,6 +38,7 @@ from pipeline.reading.zones import reread_value_zones
 from pipeline.reading.pages import PreparedPage
 from pipeline.reading.types import PageText
 
+log = logging.getLogger(__name__)
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 cv2.setNumThreads(1)  # pages are the unit of parallelism; OpenCV's own threads would only contend
 
@@ -53,6 +57,7 @@ class ReadPage:
     clean_image: Image.Image | None
     image_sha256: str
     from_cache: bool = False
+    error: str | None = None  # why the page could not be read; its text is then empty
 
 
 def image_sha256(image: Image.Image) -> str:
@@ -84,11 +89,27 @@ def read_pages(pages: Iterable[PreparedPage], workers: int | None = None,
                 first_of[hashed[0]] = len(arrived)
                 fresh[len(arrived)] = pool.submit(read_page, page, known)
             arrived.append((page, hashed))
-        done = {i: f.result() for i, f in fresh.items()}
+        done = {i: _outcome(f, arrived[i][0]) for i, f in fresh.items()}
+    failed = {arrived[i][1][0]: r.error for i, r in done.items() if r.error}
     for r in done.values():
-        known[r.image_sha256] = r.text
+        if r.error is None:
+            known[r.image_sha256] = r.text
     # a text layer, or pixels read before (earlier claim or earlier in this one)
-    return [done[i] if i in done else read_page(page, known) for i, (page, _) in enumerate(arrived)]
+    return [done[i] if i in done else _unread(page, failed[digest]) if digest in failed else read_page(page, known)
+            for i, (page, (digest, _)) in enumerate(arrived)]
+
+
+def _outcome(future: Future[ReadPage], page: PreparedPage) -> ReadPage:
+    """The page as read, or an empty page saying why reading it failed."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - whatever the clean-up or OCR of one page raised
+        log.exception("page %s could not be read", page.page_no)
+        return _unread(page, f"{type(exc).__name__}: {exc}")
+
+
+def _unread(page: PreparedPage, error: str) -> ReadPage:
+    return ReadPage(PageText(page.page_no, "none", [], page.width, page.height), None, page.sha256 or "", error=error)
 
 
 def page_sha256(page: PreparedPage) -> str:

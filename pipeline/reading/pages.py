@@ -33,6 +33,7 @@ MIN_TEXT_CHARS = 20  # fewer printable characters than this: not a usable text l
 MIN_GOOD_CHAR_RATIO = 0.9  # share of characters that must be real letters, digits, marks
 STAMP_TEXT_CHARS = 150  # a page-filling image with less text than this is a scan with a stamp
 PAGE_FILLING_IMAGE = 0.5  # share of the page area an image must cover to count as a scan
+MIN_PAGE_SIDE = 32  # pixels: a narrower image (an icon, a one-pixel strip) holds no print to read
 
 IMAGE_TYPES = {"image/jpeg", "image/jpg", "image/png", "image/tiff", "image/tif"}
 PDF_TYPES = {"application/pdf", "application/x-pdf"}
@@ -138,6 +139,8 @@ def _prepare_pdf_page(page: pdfium.PdfPage, page_no: int, dpi: int) -> PreparedP
         image = image.convert("RGB")
     timings["render"] = time.perf_counter() - t0
     page.close()
+    if text_layer is None:
+        _check_size(image, f"Page {page_no} of the PDF")
     if text_layer is not None:
         text_layer.timings.update(timings)
     return PreparedPage(page_no, image, text_layer, image.width, image.height, timings)
@@ -295,7 +298,9 @@ def _prepare_image(data: bytes, max_pages: int) -> list[PreparedPage]:
         img.load()
     except Image.DecompressionBombError as exc:
         raise PageError("image_too_large", f"The image is too large to read safely ({exc}).") from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except UnidentifiedImageError as exc:
+        raise PageError("corrupt_image", "The file is no image in a format we read (JPEG, PNG, TIFF).") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
         raise PageError("corrupt_image", f"The image cannot be decoded ({exc}).") from exc
     n = getattr(img, "n_frames", 1)
     if n > max_pages:
@@ -308,8 +313,16 @@ def _prepare_image(data: bytes, max_pages: int) -> list[PreparedPage]:
             frame = _upright_rgb_or_l(img)
         except (OSError, ValueError, EOFError) as exc:
             raise PageError("corrupt_image", f"Frame {i + 1} of the image cannot be decoded ({exc}).") from exc
+        _check_size(frame, f"Frame {i + 1} of the image" if n > 1 else "The image")
         pages.append(PreparedPage(i + 1, frame, None, frame.width, frame.height, {"decode": time.perf_counter() - t0}))
     return pages
+
+
+def _check_size(image: Image.Image, what: str) -> None:
+    """Refuse a page too small to hold print: OCR and the clean-up's measures have nothing to work on."""
+    if min(image.size) < MIN_PAGE_SIDE:
+        raise PageError("image_too_small", f"{what} is {image.width}x{image.height} pixels: too small to hold "
+                                           f"a readable document (at least {MIN_PAGE_SIDE} pixels each way).")
 
 
 def _upright_rgb_or_l(img: Image.Image) -> Image.Image:

@@ -16,7 +16,7 @@ from pipeline.reading.classify import DocumentClassifier
 from pipeline.reading.engine import read_pages
 from pipeline.reading.extract import extract_fields
 from pipeline.reading.normalize import ClaimHints
-from pipeline.reading.pages import prepare_pages
+from pipeline.reading.pages import PageError, prepare_pages
 from pipeline.reading.types import PageText, ReadDocument
 
 MEDIA_TYPES = {
@@ -36,7 +36,7 @@ def media_type_of(file_name: str) -> str:
         return MEDIA_TYPES[suffix]
     guessed = mimetypes.guess_type(file_name)[0]
     raise ValueError(
-        f"{file_name}: cannot read a {guessed or suffix or 'file without extension'}; "
+        f"{file_name}: cannot read {guessed or suffix or 'a file without extension'}; "
         f"expected one of {', '.join(sorted(MEDIA_TYPES))}"
     )
 
@@ -63,7 +63,10 @@ def read_document(data: bytes, media_type: str, file_name: str, *, classifier_ve
     """
     t0 = time.perf_counter()
     prepared = prepare_pages(data, media_type)
-    pages = [r.text for r in read_pages(prepared)]
+    reads = read_pages(prepared)
+    if (failed := next((r for r in reads if r.error), None)) is not None:
+        raise PageError("unreadable_page", f"Page {failed.text.page_no} could not be read ({failed.error}).")
+    pages = [r.text for r in reads]
     t_read = time.perf_counter()
     doc = interpret_pages(pages, prepared[0].image if prepared else None, classifier_version=classifier_version)
     t_end = time.perf_counter()

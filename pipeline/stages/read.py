@@ -98,6 +98,11 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
     for doc_id, pages in prepared:
         reads = results[at:at + len(pages)]
         at += len(pages)
+        if (failed := next((r for r in reads if r.error), None)) is not None:
+            with ctx.db.session() as s:
+                ctx.intake.quarantine(s, s.get(Document, doc_id), "unreadable_page",
+                                      f"Page {failed.text.page_no} could not be read ({failed.error}).", ACTOR)
+            continue
         read.append((doc_id, pages, reads, interpret_pages([r.text for r in reads], pages[0].image if pages else None,
                                                            claim=claim)))
     known = claim_values([doc.fields for *_, doc in read] + fields_before)
