@@ -202,3 +202,15 @@ def test_a_page_the_reader_fails_on_comes_back_empty_with_why_and_the_others_are
     assert first.error and first.text.words == [] and first.text.page_no == 1
     assert third.error == first.error and third.text.page_no == 3  # the same pixels fail alike, read once
     assert second.error is None and "Policy" in second.text.text
+
+
+def test_a_poster_sized_pdf_page_is_drawn_smaller_not_into_gigabytes():
+    """200 by 200 inches at 200 dpi would be 1.6 billion pixels; the page is drawn within the pixel limit."""
+    writer = PdfWriter()
+    writer.add_blank_page(14400, 14400)
+    buf = io.BytesIO()
+    writer.write(buf)
+    page = prepare_pages(buf.getvalue(), "application/pdf", max_pixels=4_000_000)[0]
+    assert 3_900_000 <= page.image.width * page.image.height <= 4_000_000
+    a4 = prepare_pages(pdf_of_image(scan_image()), "application/pdf", max_pixels=4_000_000)[0]
+    assert abs(a4.image.width - 1654) <= 1 and abs(a4.image.height - 2339) <= 1  # an A4 scan at 200 dpi: as it was

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import io
 import logging
+import math
 import re
 import time
 import unicodedata
@@ -33,6 +34,7 @@ MIN_TEXT_CHARS = 20  # fewer printable characters than this: not a usable text l
 MIN_GOOD_CHAR_RATIO = 0.9  # share of characters that must be real letters, digits, marks
 STAMP_TEXT_CHARS = 150  # a page-filling image with less text than this is a scan with a stamp
 PAGE_FILLING_IMAGE = 0.5  # share of the page area an image must cover to count as a scan
+MAX_RENDER_PIXELS = 60_000_000  # a PDF page drawn larger than this is drawn smaller (settings.max_image_pixels)
 MIN_PAGE_SIDE = 32  # pixels: a narrower image (an icon, a one-pixel strip) holds no print to read
 
 IMAGE_TYPES = {"image/jpeg", "image/jpg", "image/png", "image/tiff", "image/tif"}
@@ -67,13 +69,15 @@ class PreparedPage:
     sha256: str | None = None  # of the pixels, once someone needs it (engine.page_sha256)
 
 
-def prepare_pages(data: bytes, media_type: str, dpi: int = 200, max_pages: int = 50) -> list[PreparedPage]:
-    """Split an uploaded PDF or image into pages, reading text layers on the way."""
+def prepare_pages(data: bytes, media_type: str, dpi: int = 200, max_pages: int = 50,
+                  max_pixels: int = MAX_RENDER_PIXELS) -> list[PreparedPage]:
+    """Split an uploaded PDF or image into pages, reading text layers on the way; a PDF page is drawn at
+    ``dpi``, or smaller where that would take more than ``max_pixels`` (a poster-sized page)."""
     if not data:
         raise PageError("empty_file", "The file is empty.")
     kind = media_type.split(";")[0].strip().lower()
     if kind in PDF_TYPES:
-        return _prepare_pdf(data, dpi, max_pages)
+        return _prepare_pdf(data, dpi, max_pages, max_pixels)
     if kind in IMAGE_TYPES:
         return _prepare_image(data, max_pages)
     raise PageError("unsupported_type", f"Cannot read pages from a file of type {media_type!r}.")
@@ -107,7 +111,7 @@ def _has_no_pages(data: bytes) -> bool:
         return False
 
 
-def _prepare_pdf(data: bytes, dpi: int, max_pages: int) -> list[PreparedPage]:
+def _prepare_pdf(data: bytes, dpi: int, max_pages: int, max_pixels: int) -> list[PreparedPage]:
     doc = _open_pdf(data)
     try:
         n = len(doc)
@@ -118,7 +122,7 @@ def _prepare_pdf(data: bytes, dpi: int, max_pages: int) -> list[PreparedPage]:
         pages = []
         for i in range(n):
             try:
-                pages.append(_prepare_pdf_page(doc[i], i + 1, dpi))
+                pages.append(_prepare_pdf_page(doc[i], i + 1, dpi, max_pixels))
             except pdfium.PdfiumError as exc:
                 raise PageError("corrupt_pdf", f"Page {i + 1} of the PDF cannot be read ({exc}).") from exc
         return pages
@@ -126,7 +130,7 @@ def _prepare_pdf(data: bytes, dpi: int, max_pages: int) -> list[PreparedPage]:
         doc.close()
 
 
-def _prepare_pdf_page(page: pdfium.PdfPage, page_no: int, dpi: int) -> PreparedPage:
+def _prepare_pdf_page(page: pdfium.PdfPage, page_no: int, dpi: int, max_pixels: int) -> PreparedPage:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     text_layer = _read_text_layer(page, page_no)
@@ -134,6 +138,8 @@ def _prepare_pdf_page(page: pdfium.PdfPage, page_no: int, dpi: int) -> PreparedP
 
     t0 = time.perf_counter()
     scale = (PREVIEW_DPI if text_layer is not None else dpi) / 72.0
+    width, height = page.get_size()  # points
+    scale = min(scale, math.sqrt(max_pixels / max(1.0, width * height)))
     image = page.render(scale=scale, rev_byteorder=True).to_pil()
     if image.mode not in ("RGB", "L"):
         image = image.convert("RGB")

@@ -82,7 +82,8 @@ def prepare_document(ctx: Context, document_id: int) -> tuple[int, bool]:
         data = ctx.store.get(doc.object_key)
         try:
             pages = prepare_pages(data, doc.media_type or "", dpi=ctx.settings.render_dpi,
-                                  max_pages=ctx.settings.max_pages)
+                                  max_pages=ctx.settings.max_pages,
+                                  max_pixels=ctx.settings.max_image_pixels)
         except PageError as exc:
             ctx.intake.quarantine(s, doc, exc.reason, exc.message, ACTOR)
             return 0, True

@@ -82,7 +82,8 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
                 doc = s.get(Document, doc_id)
                 try:
                     pages = prepare_pages(ctx.store.get(doc.object_key), doc.media_type or "",
-                                          dpi=ctx.settings.render_dpi, max_pages=ctx.settings.max_pages)
+                                          dpi=ctx.settings.render_dpi, max_pages=ctx.settings.max_pages,
+                                          max_pixels=ctx.settings.max_image_pixels)
                 except PageError as exc:
                     ctx.intake.quarantine(s, doc, exc.reason, exc.message, ACTOR)
                     continue
