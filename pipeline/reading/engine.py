@@ -35,7 +35,7 @@ from PIL import Image
 from pipeline.reading.cleanup import clean_page
 from pipeline.reading.ocr import ocr_page
 from pipeline.reading.zones import reread_value_zones
-from pipeline.reading.pages import PreparedPage
+from pipeline.reading.pages import PageError, PreparedPage
 from pipeline.reading.types import PageText
 
 log = logging.getLogger(__name__)
@@ -94,9 +94,21 @@ def read_pages(pages: Iterable[PreparedPage], workers: int | None = None,
     for r in done.values():
         if r.error is None:
             known[r.image_sha256] = r.text
-    # a text layer, or pixels read before (earlier claim or earlier in this one)
-    return [done[i] if i in done else _unread(page, failed[digest]) if digest in failed else read_page(page, known)
-            for i, (page, (digest, _)) in enumerate(arrived)]
+    out = []
+    for i, (page, (digest, _)) in enumerate(arrived):
+        if i in done:
+            out.append(done[i])
+        elif digest in failed:  # the same pixels as a page the reader failed on
+            out.append(_unread(page, failed[digest]))
+        else:  # a text layer, or pixels read before (earlier claim or earlier in this one)
+            out.append(read_page(page, known))
+    return out
+
+
+def failure(reads: list[ReadPage]) -> PageError | None:
+    """What to quarantine a document with when the reader failed on one of its pages; None when it did not."""
+    bad = next((r for r in reads if r.error), None)
+    return None if bad is None else PageError("unreadable_page", f"Page {bad.text.page_no} could not be read ({bad.error}).")
 
 
 def _outcome(future: Future[ReadPage], page: PreparedPage) -> ReadPage:

@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.reading.classify import DocumentClassifier
-from pipeline.reading.engine import read_pages
+from pipeline.reading.engine import failure, read_pages
 from pipeline.reading.extract import extract_fields
 from pipeline.reading.normalize import ClaimHints
-from pipeline.reading.pages import PageError, prepare_pages
+from pipeline.reading.pages import prepare_pages
 from pipeline.reading.types import PageText, ReadDocument
 
 MEDIA_TYPES = {
@@ -64,8 +64,8 @@ def read_document(data: bytes, media_type: str, file_name: str, *, classifier_ve
     t0 = time.perf_counter()
     prepared = prepare_pages(data, media_type)
     reads = read_pages(prepared)
-    if (failed := next((r for r in reads if r.error), None)) is not None:
-        raise PageError("unreadable_page", f"Page {failed.text.page_no} could not be read ({failed.error}).")
+    if (error := failure(reads)) is not None:
+        raise error
     pages = [r.text for r in reads]
     t_read = time.perf_counter()
     doc = interpret_pages(pages, prepared[0].image if prepared else None, classifier_version=classifier_version)

@@ -23,7 +23,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from pipeline.fraud.image_hash import perceptual_hash
-from pipeline.reading.engine import ReadPage, page_sha256, read_pages
+from pipeline.reading.engine import ReadPage, failure, page_sha256, read_pages
 from pipeline.reading.claim_values import claim_values, with_claim
 from pipeline.reading.normalize import claim_hints
 from pipeline.reading.pages import PageError, PreparedPage, prepare_pages
@@ -99,10 +99,9 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
     for doc_id, pages in prepared:
         reads = results[at:at + len(pages)]
         at += len(pages)
-        if (failed := next((r for r in reads if r.error), None)) is not None:
+        if (error := failure(reads)) is not None:
             with ctx.db.session() as s:
-                ctx.intake.quarantine(s, s.get(Document, doc_id), "unreadable_page",
-                                      f"Page {failed.text.page_no} could not be read ({failed.error}).", ACTOR)
+                ctx.intake.quarantine(s, s.get(Document, doc_id), error.reason, error.message, ACTOR)
             continue
         read.append((doc_id, pages, reads, interpret_pages([r.text for r in reads], pages[0].image if pages else None,
                                                            claim=claim)))
