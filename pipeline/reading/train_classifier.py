@@ -3,14 +3,15 @@
 Examples are documents with a known type: generated sample dossiers (their truth.json
 says each file's type), real documents a person labelled in a CSV file (``file,doc_type``
 and an optional ``claim`` column: documents of one claim stay on one side of the held-out
-split) and, optionally, real scanned receipts from SROIE labelled ``other``. Each document is read exactly as in production (``prepare_pages`` and the
-OCR engine) so the classifier learns from the same noisy text it will see. Readings
-are cached beside the samples (``.reading_cache.jsonl``) because OCR is the slow part.
+split) and, optionally, real scanned receipts from SROIE labelled ``other``. Each document
+is read exactly as in production (``prepare_pages`` and the OCR engine) so the classifier
+learns from the same noisy text it will see. Readings are cached beside the samples and
+the labels CSV (``.reading_cache.jsonl``) because OCR is the slow part.
 
 Run: ``python -m pipeline.reading.train_classifier --recipe /tmp/claims-train`` trains as
 the shipped model was (seeds in ``RECIPE_TRAIN``/``RECIPE_TEST``; about half an hour on two
 cores, most of it OCR); ``--seed 7 --count 40`` (generates the samples first) or
-``--samples-dir DIR`` train on other sets. The Prefect flow flows/train_classifier.py
+``--samples-dir DIR`` train on other sets; ``--labelled LABELS.csv`` adds real documents. The Prefect flow flows/train_classifier.py
 calls ``train_classifier`` too.
 """
 from __future__ import annotations
