@@ -11,8 +11,8 @@ the labels CSV (``.reading_cache.jsonl``) because OCR is the slow part.
 Run: ``python -m pipeline.reading.train_classifier --recipe /tmp/claims-train`` trains as
 the shipped model was (seeds in ``RECIPE_TRAIN``/``RECIPE_TEST``; about half an hour on two
 cores, most of it OCR); ``--seed 7 --count 40`` (generates the samples first) or
-``--samples-dir DIR`` train on other sets; ``--labelled LABELS.csv`` adds real documents. The Prefect flow flows/train_classifier.py
-calls ``train_classifier`` too.
+``--samples-dir DIR`` train on other sets; ``--labelled LABELS.csv`` adds real documents.
+The Prefect flow flows/train_classifier.py calls ``train_classifier`` too.
 """
 from __future__ import annotations
 
