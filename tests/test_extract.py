@@ -313,6 +313,19 @@ def test_a_reference_number_in_parts_is_read_whole(printed, number):
     assert fields("fire_report", page)["report_number"] == number
 
 
+@pytest.mark.parametrize("numbered", ["5 Account holder", "5. Account holder", "12) Account holder"])
+def test_a_label_after_a_forms_item_number_is_a_label(numbered):
+    page = page_of([(0.10, 0.05, "HSBC UK"), (0.10, 0.20, "Confirmation of Bank Details"),
+                    (0.10, 0.30, numbered + "   Eleanor Robinson"), (0.10, 0.34, "Account number   10886898")])
+    assert fields("bank_details", page)["name"] == "Eleanor Robinson"
+
+
+def test_a_label_word_inside_running_text_is_still_no_label():
+    page = page_of([(0.10, 0.05, "HSBC UK"), (0.10, 0.20, "We confirm the account holder named below"),
+                    (0.10, 0.34, "Account number   10886898")])
+    assert "name" not in fields("bank_details", page)
+
+
 def test_a_vin_that_fails_its_check_character_is_reported_unsure():
     """A Chinese VIN must pass its check: one that does not was misread, and a person should look."""
     def vin(printed: str):

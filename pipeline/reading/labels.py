@@ -202,8 +202,12 @@ _CELL_WALLS = {"|", "||", "¦"}
 LABEL_JUNK = "*#•·\"'“”‘’`~_|…-—.,，。、;:：()（）[]【】<>〈〉《》「」 "
 
 
+_ITEM_NUMBER_RE = re.compile(r"\d{1,2}[.)]?")  # a form's item number before its label
+
+
 def _stands_as_label(row: Row, start: int, end: int) -> bool:
-    """A label begins its line or a column (a gap before it), or ends with a colon.
+    """A label begins its line, a column (a gap before it) or a numbered item ("5 Account holder"), or ends
+    with a colon.
 
     "Patient: Mary Jones" is a label; "...examined the above patient, who..." and
     "Confirmation of Bank Details" are running text that happens to contain one. A
@@ -223,6 +227,8 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
     before = [i for i, (s, e) in enumerate(row.spans) if e <= start]
     if len(before) == 1 and len(before_label) == 1 and row.words[before[0]].confidence < WEAK_WORD:
         return True  # "4 ‘Patient": a speck read, unsure, as one mark before the label ("1." numbers a section)
+    if len(before) == 1 and _ITEM_NUMBER_RE.fullmatch(before_label):
+        return True  # "5 Account holder", "12. Name": a form's numbered item
     while before:
         w = row.words[before[-1]]
         if w.text in _CELL_WALLS:
