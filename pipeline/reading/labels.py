@@ -202,7 +202,7 @@ _CELL_WALLS = {"|", "||", "¦"}
 LABEL_JUNK = "*#•·\"'“”‘’`~_|…-—.,，。、;:：()（）[]【】<>〈〉《》「」 "
 
 
-_ITEM_NUMBER_RE = re.compile(r"\d{1,2}[.)]?")  # a form's item number before its label
+_BARE_NUMBER_RE = re.compile(r"\d{1,2}")  # before a label: an item's number, or a speck read as a digit
 
 
 def _stands_as_label(row: Row, start: int, end: int) -> bool:
@@ -227,8 +227,8 @@ def _stands_as_label(row: Row, start: int, end: int) -> bool:
     before = [i for i, (s, e) in enumerate(row.spans) if e <= start]
     if len(before) == 1 and len(before_label) == 1 and row.words[before[0]].confidence < WEAK_WORD:
         return True  # "4 ‘Patient": a speck read, unsure, as one mark before the label ("1." numbers a section)
-    if len(before) == 1 and _ITEM_NUMBER_RE.fullmatch(before_label):
-        return True  # "5 Account holder", "12. Name": a form's numbered item
+    if len(before) == 1 and _BARE_NUMBER_RE.fullmatch(row.words[before[0]].text):
+        return True  # "5 Account holder"; "1. Policyholder" numbers a section, and its heading is no label
     while before:
         w = row.words[before[-1]]
         if w.text in _CELL_WALLS:
