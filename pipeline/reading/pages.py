@@ -147,7 +147,7 @@ def _prepare_pdf_page(page: pdfium.PdfPage, page_no: int, dpi: int, max_pixels: 
     page.close()
     if text_layer is None:
         _check_size(image, f"Page {page_no} of the PDF")
-    if text_layer is not None:
+    else:
         text_layer.timings.update(timings)
     return PreparedPage(page_no, image, text_layer, image.width, image.height, timings)
 

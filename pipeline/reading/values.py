@@ -24,6 +24,7 @@ from pipeline.reading.labels import (
 )
 from pipeline.reading.layout import Row
 from pipeline.reading.normalize import (
+    VIN_SHAPE,
     Prefer,
     chinese_capital_amount,
     detect_currency,
@@ -105,7 +106,7 @@ CN_PLATE_RE = re.compile(rf"[{CN_PROVINCES}]\s?[A-Z]\s*[·•.\-。\"'“”‘�
 _PLATE_RE = re.compile(r"(?<![A-Z0-9])(?=[A-Z0-9 \-°·•]*\d)(?=[A-Z0-9 \-°·•]*[A-Z])[A-Z0-9]{1,4}[ \-°·•]?[A-Z0-9]{2,5}(?![A-Z0-9])")
 
 
-VIN_RE = re.compile(r"(?<![A-Z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
+VIN_RE = re.compile(rf"(?<![A-Z0-9]){VIN_SHAPE.pattern}(?![A-Z0-9])")
 
 
 _CN_ID_RE = re.compile(r"(?<!\d)\d{6}\s?\d{8}\s?\d{3}[\dXx](?![\dA-Za-z])")

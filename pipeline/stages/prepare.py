@@ -71,6 +71,13 @@ def store_page(ctx: Context, doc: Document, page: PreparedPage) -> Page:
     return row
 
 
+def pages_of(ctx: Context, data: bytes, media_type: str | None) -> list[PreparedPage]:
+    """A stored document's pages, prepared within the deployment's limits (dpi, pages, pixels); PageError
+    when they cannot be."""
+    return prepare_pages(data, media_type or "", dpi=ctx.settings.render_dpi, max_pages=ctx.settings.max_pages,
+                         max_pixels=ctx.settings.max_image_pixels)
+
+
 def prepare_document(ctx: Context, document_id: int) -> tuple[int, bool]:
     """Prepare one document's pages; returns (page count, whether work was done)."""
     with ctx.db.session() as s:
@@ -81,9 +88,7 @@ def prepare_document(ctx: Context, document_id: int) -> tuple[int, bool]:
             return len(doc.pages), False
         data = ctx.store.get(doc.object_key)
         try:
-            pages = prepare_pages(data, doc.media_type or "", dpi=ctx.settings.render_dpi,
-                                  max_pages=ctx.settings.max_pages,
-                                  max_pixels=ctx.settings.max_image_pixels)
+            pages = pages_of(ctx, data, doc.media_type)
         except PageError as exc:
             ctx.intake.quarantine(s, doc, exc.reason, exc.message, ACTOR)
             return 0, True

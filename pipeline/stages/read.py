@@ -26,10 +26,11 @@ from pipeline.fraud.image_hash import perceptual_hash
 from pipeline.reading.engine import ReadPage, failure, page_sha256, read_pages
 from pipeline.reading.claim_values import claim_values, with_claim
 from pipeline.reading.normalize import claim_hints
-from pipeline.reading.pages import PageError, PreparedPage, prepare_pages
+from pipeline.reading.pages import PageError, PreparedPage
 from pipeline.reading.read_file import interpret_pages
 from pipeline.reading.types import ExtractedField, PageText, ReadDocument
 from pipeline.stages.context import Context
+from pipeline.stages.prepare import pages_of
 from storage import audit
 from storage.models import Document, ExtractedFieldRow, Page, claim_by_number
 from storage.objects import derived_key
@@ -81,9 +82,7 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
             with ctx.db.session() as s:
                 doc = s.get(Document, doc_id)
                 try:
-                    pages = prepare_pages(ctx.store.get(doc.object_key), doc.media_type or "",
-                                          dpi=ctx.settings.render_dpi, max_pages=ctx.settings.max_pages,
-                                          max_pixels=ctx.settings.max_image_pixels)
+                    pages = pages_of(ctx, ctx.store.get(doc.object_key), doc.media_type)
                 except PageError as exc:
                     ctx.intake.quarantine(s, doc, exc.reason, exc.message, ACTOR)
                     continue
