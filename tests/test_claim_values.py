@@ -63,6 +63,12 @@ def test_the_claims_name_printed_where_its_label_was_smudged_away_is_the_documen
     assert name.confidence == load_agreement().found_confidence and name.box is not None  # read, not by its label
 
 
+def test_one_name_printed_in_capitals_on_one_document_and_not_on_another_is_still_one_name():
+    known = claim_values([[field("name", "MEGAN KHAN", 0.99)], [field("name", "Megan Khan", 0.98)]])
+    (name,) = found_on_page("bank_details", [BANK_LETTER], [], known)
+    assert (name.value, name.raw, name.method) == ("Megan Khan", "Megan Khan", "claim")
+
+
 @pytest.mark.parametrize("doc_type, read, known", [
     ("bank_details", [field("name", "Megan Khan", 0.9)], {"Megan Khan"}),  # the label gave it already
     ("damage_photo", [], {"Megan Khan"}),  # a photo carries no name

@@ -95,9 +95,10 @@ def found_on_page(doc_type: str, pages: list[PageText], fields: list[ExtractedFi
     out = list(fields)
     for name in wanted:
         spots = {value: spot for value in sorted(known[name]) if (spot := _printed(value, rows))}
-        if len(spots) == 1:
-            (value, (page_no, raw, box)), = spots.items()
-            out.append(ExtractedField(name, value, raw, agreement.found_confidence, page_no, box))
+        if len({_plain(value) for value in spots}) == 1:  # one name, however its documents print it ("MEGAN KHAN")
+            value = next((v for v, spot in spots.items() if spot[1] == v), next(iter(spots)))  # the form printed here
+            page_no, raw, box = spots[value]
+            out.append(ExtractedField(name, value, raw, agreement.found_confidence, page_no, box, "claim"))
     return out
 
 

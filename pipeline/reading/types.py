@@ -75,6 +75,7 @@ class ExtractedField:
     confidence: float
     page_no: int
     box: Box | None = None
+    method: str = ""  # how it was found: label_right, label_below, pattern, position; "claim": agreed with the claim
 
 
 @dataclass
