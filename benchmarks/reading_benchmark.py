@@ -43,6 +43,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from pipeline.checklist.config import load_settings  # noqa: E402
 from pipeline.reading.claim_values import claim_values, with_claim  # noqa: E402
 from pipeline.reading.classify import DocumentClassifier  # noqa: E402
 from pipeline.reading.engine import read_pages  # noqa: E402
@@ -50,7 +51,7 @@ from pipeline.reading.extract import extract_fields  # noqa: E402
 from pipeline.reading.normalize import claim_hints, format_amount, normalize_amount, normalize_date  # noqa: E402
 from pipeline.reading.pages import prepare_pages  # noqa: E402
 from pipeline.reading.read_file import lang_hint, media_type_of  # noqa: E402
-from pipeline.reading.types import PageText, Word  # noqa: E402
+from pipeline.reading.types import ExtractedField, PageText, Word  # noqa: E402
 from pipeline.samples.generator import generate_dossiers  # noqa: E402
 from pipeline.samples.noise import NoiseSettings  # noqa: E402
 from pipeline.vocabulary import DOC_TYPES, FIELDS  # noqa: E402
@@ -127,6 +128,39 @@ class Score:
         return f"  {label:<34} P {self.precision:5.3f}  R {self.recall:5.3f}  F1 {self.f1:5.3f}   (right {self.tp}, read {self.predicted}, truth {self.truth})"
 
 
+@dataclass
+class Trust:
+    """What a value's confidence does for a reviewer at the checklist's bar (``min_field_confidence``):
+    a right value under it costs a needless look; a wrong value over it slips through unseen."""
+    right_sure: int = 0
+    right_unsure: int = 0  # a needless look
+    wrong_sure: int = 0  # a silent error: the worst case
+    wrong_unsure: int = 0  # caught: a person looks
+    missing: int = 0  # not found: a person looks
+
+    def add(self, name: str, got: str | None, truth: str | None, confidence: float | None, bar: float) -> None:
+        if got is None:
+            self.missing += truth is not None
+            return
+        sure = confidence is not None and confidence >= bar
+        if same_value(name, got, truth):
+            self.right_sure += sure
+            self.right_unsure += not sure
+        else:
+            self.wrong_sure += sure
+            self.wrong_unsure += not sure
+
+    def merge(self, other: "Trust") -> None:
+        for k in vars(self):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    def line(self, label: str) -> str:
+        right, wrong = self.right_sure + self.right_unsure, self.wrong_sure + self.wrong_unsure
+        return (f"  {label:<22} right values trusted {self.right_sure}/{right} ({self.right_sure / right if right else 0:.3f}); "
+                f"wrong values trusted {self.wrong_sure}/{wrong} ({self.wrong_sure / wrong if wrong else 0:.3f}); "
+                f"not found {self.missing}")
+
+
 def verdict(name: str, value: float, target: float, reason: str) -> str:
     ok = value >= target
     return f"  {name:<44} {value:6.3f}  target >= {target:.2f}  {'MET' if ok else 'NOT MET'}" + ("" if ok else f"\n      reason: {reason}")
@@ -148,6 +182,7 @@ class DocResult:
     low_confidence: bool
     fields: dict[str, str]
     truth_fields: dict[str, str]
+    found: dict[str, ExtractedField]  # the same fields whole: confidence, method, box
     seconds: float
     tesseract_seconds: float
     text_layer_pages: int
@@ -192,12 +227,13 @@ def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResu
         per_doc = (time.perf_counter() - t0) / max(1, len(read))
         for (doc, pages, pred, secs, tess, tl_pages, tl_secs), doc_type, found in zip(read, doc_types, extracted):
             t0 = time.perf_counter()
-            fields = {f.name: f.value for f in with_claim(doc_type, pages, found, known)}
+            agreed = with_claim(doc_type, pages, found, known)
             secs += per_doc + time.perf_counter() - t0
             results.append(DocResult(
                 str((truth_path.parent / doc["file"]).relative_to(out)), doc["kind"], truth["language"],
                 doc["doc_type"], len(pages), doc_type, pred.doc_type, pred.confidence,
-                pred.low_confidence, fields, doc["fields"], secs, tess, tl_pages, tl_secs,
+                pred.low_confidence, {f.name: f.value for f in agreed}, doc["fields"],
+                {f.name: f for f in agreed}, secs, tess, tl_pages, tl_secs,
             ))
     return results
 
@@ -264,6 +300,8 @@ def report_generated(results: list[DocResult], show_examples: bool = True) -> di
             for e in s.errors[:3]:
                 print("    " + e)
 
+    report_trust(results)
+
     print("\n== Speed (generated set, documents one after another, page OCR in parallel within a document) ==")
     total_pages = sum(r.pages for r in results)
     total_s = sum(r.seconds for r in results)
@@ -284,6 +322,34 @@ def report_generated(results: list[DocResult], show_examples: bool = True) -> di
     photos = by_kind.get("photos", Score())
     return {"type_accuracy": acc, "f1_scans": scans.f1, "f1_photos": photos.f1,
             "_worst": ", ".join(f"{n} {s.f1:.2f}" for n, s in worst)}
+
+
+def checklist_bar() -> float:
+    return load_settings().reading.min_field_confidence
+
+
+def report_trust(results: list[DocResult]) -> None:
+    """How far a reviewer can go by the confidences: no target, but the figure behind every
+    'needs person' a right value causes and every wrong value that passes as read."""
+    bar = checklist_bar()
+    print(f"\n== Confidence (generated set; trusted: at or above the checklist's bar {bar:.2f}) ==")
+    by_kind: dict[str, Trust] = defaultdict(Trust)
+    by_field: dict[str, Trust] = defaultdict(Trust)
+    for r in results:
+        group = "scans" if r.kind in ("scan_pdf", "scan_jpg") else "photos" if r.kind == "photo" else "text-layer PDFs"
+        for name in sorted(set(FIELDS[r.truth_type]) | set(r.fields)):
+            t = Trust()
+            f = r.found.get(name)
+            t.add(name, r.fields.get(name), r.truth_fields.get(name), f.confidence if f else None, bar)
+            by_kind[group].merge(t)
+            by_kind["all"].merge(t)
+            by_field[name].merge(t)
+    for k in ("text-layer PDFs", "scans", "photos", "all"):
+        if k in by_kind:
+            print(by_kind[k].line(k))
+    print(" per field:")
+    for name in sorted(by_field):
+        print(by_field[name].line(name))
 
 
 # ----------------------------------------------------------------------------- SROIE
@@ -311,6 +377,13 @@ def sroie_lines(stem: str, width: int, height: int) -> PageText:
     return PageText(1, "ocr", words, width, height)
 
 
+def read_receipt(stem: str) -> tuple[list[PageText], list[ExtractedField]]:
+    """A SROIE receipt read by the engine, its fields extracted as an invoice's."""
+    prepared = prepare_pages((SROIE / "img" / f"{stem}.jpg").read_bytes(), "image/jpeg")
+    pages = [r.text for r in read_pages(prepared)]
+    return pages, extract_fields("medical_invoice", pages, "en")
+
+
 def run_sroie(limit: int) -> dict[str, float] | None:
     if not SROIE.exists():
         print("\n== Real receipts: ../shared/data/receipts_sroie is absent; skipped ==")
@@ -327,18 +400,21 @@ def run_sroie(limit: int) -> dict[str, float] | None:
           f"({sum(s in dev for s in take)} from the development half, {sum(s in held for s in take)} held out) ==")
     scores = {half: {f: Score() for f in ("issuer", "issue_date", "total_amount")} for half in ("dev", "held-out")}
     clean = {half: {f: Score() for f in ("issuer", "issue_date", "total_amount")} for half in ("dev", "held-out")}
+    bar = checklist_bar()
+    trust = {half: {f: Trust() for f in ("issue_date", "total_amount")} for half in ("dev", "held-out")}
     t0 = time.perf_counter()
     tess = 0.0
     for stem in take:
         half = "dev" if stem in dev else "held-out"
-        data = (SROIE / "img" / f"{stem}.jpg").read_bytes()
-        prepared = prepare_pages(data, "image/jpeg")
-        pages = [r.text for r in read_pages(prepared)]
+        pages, found = read_receipt(stem)
         tess += sum(p.timings.get(k, 0.0) for p in pages for k in TESSERACT_STAGES)
-        got = {f.name: f.value for f in extract_fields("medical_invoice", pages, "en")}
+        got = {f.name: f.value for f in found}
+        truth = sroie_truth(stem)
+        for name, t in trust[half].items():
+            f = next((f for f in found if f.name == name), None)
+            t.add(name, got.get(name), truth[name], f.confidence if f else None, bar)
         w, h = Image.open(SROIE / "img" / f"{stem}.jpg").size
         got_clean = {f.name: f.value for f in extract_fields("medical_invoice", [sroie_lines(stem, w, h)], "en")}
-        truth = sroie_truth(stem)
         for name in scores[half]:
             scores[half][name].add(name, got.get(name), truth[name], stem)
             clean[half][name].add(name, got_clean.get(name), truth[name], stem)
@@ -362,6 +438,10 @@ def run_sroie(limit: int) -> dict[str, float] | None:
             allc[name].merge(clean[half][name])
     ERRORS["sroie_development"] = {name: s.errors for name, s in scores["dev"].items()}
     ERRORS["sroie_held_out"] = {name: s.errors for name, s in scores["held-out"].items()}
+    print(f" confidence (trusted: at or above the checklist's bar {bar:.2f}):")
+    for half, by_name in trust.items():
+        for name, t in by_name.items():
+            print(t.line(f"{half} {label[name]}"))
     print(" examples of misses (OCR engine, development half):")
     for name in ("total_amount", "issue_date"):
         for e in scores["dev"][name].errors[:4]:

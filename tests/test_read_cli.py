@@ -51,8 +51,9 @@ def test_json_prints_one_object_per_file_with_type_confidence_and_every_field(cl
         for name in ("policy_number", "incident_date", "claimed_amount"):
             assert got[name]["value"] == truth[name], (name, got[name], truth[name])
         for f in obj["fields"]:
-            assert set(f) == {"name", "value", "raw", "confidence", "page", "box"}
+            assert set(f) == {"name", "value", "raw", "confidence", "found_by", "page", "box"}
             assert f["page"] == 1 and 0 < f["confidence"] <= 1
+            assert f["found_by"] in ("label_right", "label_below", "pattern", "position", "claim")
             x0, y0, x1, y1 = f["box"]
             assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
 

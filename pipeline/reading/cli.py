@@ -34,6 +34,7 @@ def document_json(file_name: str, doc: ReadDocument) -> dict[str, Any]:
                 "value": f.value,
                 "raw": f.raw,
                 "confidence": round(f.confidence, 3),
+                "found_by": f.method,
                 "page": f.page_no,
                 "box": [round(v, 4) for v in f.box] if f.box else None,
             }

@@ -36,16 +36,8 @@ from pipeline.reading.normalize import (
     normalize_identifier,
     normalize_name,
 )
+from pipeline.reading.trust import TRUST, load_trust
 from pipeline.reading.types import ExtractedField, Word, is_cjk
-
-# How much each way of finding a value is trusted (before OCR confidence).
-TRUST = {
-    "label_right": 0.95,
-    "label_below": 0.85,
-    "pattern": 0.75,
-    "position": 0.55,
-}
-
 
 PLAIN_WORD_SURE = 0.8  # OCR confidence from which a word of letters under a label is print, not a speck
 
@@ -67,13 +59,15 @@ class Candidate:
 
     @property
     def confidence(self) -> float:
+        """The rank among candidates: the method's fixed trust (label, pattern, position) and the print."""
         ocr = self.row.confidence_of(self.start, self.end)
         return round(min(1.0, TRUST[self.method] * self.bonus) * (0.5 + 0.5 * ocr), 3)
 
     def to_field(self) -> ExtractedField:
-        return ExtractedField(
-            self.field, self.value, self.raw, self.confidence, self.row.page_no, self.row.box_of(self.start, self.end)
-        )
+        """The field as reported: its confidence says how often this field found this way is right."""
+        ocr = self.row.confidence_of(self.start, self.end)
+        return ExtractedField(self.field, self.value, self.raw, load_trust().confidence(self.field, self.method, self.bonus, ocr),
+                              self.row.page_no, self.row.box_of(self.start, self.end), self.method)
 
     def keep_first(self, chars: int) -> None:
         """Shorten a free-text value to the first ``chars`` characters of what was read."""
