@@ -21,8 +21,9 @@
    first 30 were read once, for counts only, when the classifier's text weight was checked).
 
 Prints precision / recall / F1 of exact normalised values per document type and per
-field, type accuracy with a confusion matrix, speed, and every target as MET or NOT MET
-with the reason. To improve the reader, run it with ``--seed`` on a development seed
+field, type accuracy with a confusion matrix, what the fields' confidences are worth at
+the checklist's bar (right values trusted, wrong values trusted), speed, and every
+target as MET or NOT MET with the reason. To improve the reader, run it with ``--seed`` on a development seed
 (90210): every miss is then written to ``misses.json`` in the work dir. The evaluation
 seed's misses are neither printed nor written, so that nobody tunes on them.
 """
@@ -180,13 +181,20 @@ class DocResult:
     guess_type: str
     confidence: float
     low_confidence: bool
-    fields: dict[str, str]
+    found: dict[str, ExtractedField]  # field name -> the field read (value, confidence, how it was found)
     truth_fields: dict[str, str]
-    found: dict[str, ExtractedField]  # the same fields whole: confidence, method, box
     seconds: float
     tesseract_seconds: float
     text_layer_pages: int
     text_layer_seconds: float
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {name: f.value for name, f in self.found.items()}
+
+    @property
+    def capture(self) -> str:
+        return "scans" if self.kind in ("scan_pdf", "scan_jpg") else "photos" if self.kind == "photo" else "text-layer PDFs"
 
 
 def read_one(path: Path, clf: DocumentClassifier) -> tuple[list[PageText], object, float, float, int, float]:
@@ -232,8 +240,7 @@ def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResu
             results.append(DocResult(
                 str((truth_path.parent / doc["file"]).relative_to(out)), doc["kind"], truth["language"],
                 doc["doc_type"], len(pages), doc_type, pred.doc_type, pred.confidence,
-                pred.low_confidence, {f.name: f.value for f in agreed}, doc["fields"],
-                {f.name: f for f in agreed}, secs, tess, tl_pages, tl_secs,
+                pred.low_confidence, {f.name: f for f in agreed}, doc["fields"], secs, tess, tl_pages, tl_secs,
             ))
     return results
 
@@ -275,8 +282,7 @@ def report_generated(results: list[DocResult], show_examples: bool = True) -> di
             s.add(name, r.fields.get(name), r.truth_fields.get(name), r.path)
             by_type[r.truth_type].merge(s)
             by_field[name].merge(s)
-            group = "scans" if r.kind in ("scan_pdf", "scan_jpg") else "photos" if r.kind == "photo" else "text-layer PDFs"
-            by_kind[group].merge(s)
+            by_kind[r.capture].merge(s)
             by_lang[r.lang].merge(s)
     print(" per document type:")
     for t in DOC_TYPES:
@@ -336,12 +342,11 @@ def report_trust(results: list[DocResult]) -> None:
     by_kind: dict[str, Trust] = defaultdict(Trust)
     by_field: dict[str, Trust] = defaultdict(Trust)
     for r in results:
-        group = "scans" if r.kind in ("scan_pdf", "scan_jpg") else "photos" if r.kind == "photo" else "text-layer PDFs"
-        for name in sorted(set(FIELDS[r.truth_type]) | set(r.fields)):
+        for name in sorted(set(FIELDS[r.truth_type]) | set(r.found)):
             t = Trust()
             f = r.found.get(name)
-            t.add(name, r.fields.get(name), r.truth_fields.get(name), f.confidence if f else None, bar)
-            by_kind[group].merge(t)
+            t.add(name, f.value if f else None, r.truth_fields.get(name), f.confidence if f else None, bar)
+            by_kind[r.capture].merge(t)
             by_kind["all"].merge(t)
             by_field[name].merge(t)
     for k in ("text-layer PDFs", "scans", "photos", "all"):
