@@ -51,7 +51,8 @@ def document_text(file_name: str, doc: ReadDocument) -> str:
         lines.append("  no key fields")
     for f in doc.fields:
         box = "(" + ", ".join(f"{v:.3f}" for v in f.box) + ")" if f.box else "-"
-        lines.append(f"  {f.name:<16} {f.value:<32} conf {f.confidence:.2f}  page {f.page_no}  box {box}")
+        found_by = f" ({f.method.replace('_', ' ')})" if f.method else ""
+        lines.append(f"  {f.name:<16} {f.value:<32} conf {f.confidence:.2f}{found_by:<14} page {f.page_no}  box {box}")
     return "\n".join(lines)
 
 
