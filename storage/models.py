@@ -160,6 +160,7 @@ class ExtractedFieldRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
     page_no: Mapped[int]
     box: Mapped[list[Any] | None]
+    method: Mapped[str] = mapped_column(String(20), default="", server_default="")  # how it was found
 
     document: Mapped[Document] = relationship(back_populates="fields")
 

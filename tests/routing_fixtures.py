@@ -124,7 +124,7 @@ def make_claim(session, store: ObjectStore | None, claim_number: str, *, line: s
                   "claimed_amount": f"{Decimal(amount):.2f}", "account_number": ACCOUNT}
         for name, box in boxes.items():
             session.add(ExtractedFieldRow(document_id=doc.id, name=name, value=values[name], raw=values[name],
-                                          confidence=0.91, page_no=1, box=box))
+                                          confidence=0.91, page_no=1, box=box, method="label_right"))
         session.flush()
         page_ids.append(page.id)
     for code, item_status, reasons in checklist or [("claim_form", "satisfied", ["claim form present and signed"]),

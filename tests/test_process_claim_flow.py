@@ -197,11 +197,12 @@ def test_a_document_whose_name_label_is_lost_takes_the_claims_name_printed_on_it
     ctx.intake.upload(claim, "bank_letter.pdf", files.scanned_pdf(BANK_LETTER_WITHOUT_LABEL))
     process_claim(claim)
     with ctx.db.session() as s:
-        found = s.execute(select(Document.doc_type, ExtractedFieldRow.value, ExtractedFieldRow.confidence)
+        found = s.execute(select(Document.doc_type, ExtractedFieldRow.value, ExtractedFieldRow.confidence,
+                                 ExtractedFieldRow.method)
                           .join(ExtractedFieldRow).where(Document.original_name == "bank_letter.pdf",
                                                          ExtractedFieldRow.name == "name")).all()
-    assert [(t, v) for t, v, _ in found] == [("bank_details", "Alice Kelly")]
-    assert found[0][2] < 0.9  # read on the page, not beside its label
+    assert [(t, v) for t, v, _, _ in found] == [("bank_details", "Alice Kelly")]
+    assert found[0][2] < 0.9 and found[0][3] == "claim"  # read on the page, not beside its label: the reviewer sees so
 
 
 def test_a_document_the_reader_fails_on_is_quarantined_and_the_others_are_read(flow_ctx, monkeypatch):

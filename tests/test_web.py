@@ -141,6 +141,7 @@ def test_page_image_is_served_and_redacted_where_the_role_may_not_see_numbers(de
     src = re.search(r'src="(/claims/CLM-W1/pages/\d+\.png)"', html).group(1)
     boxes = re.findall(r'class="box" title="([^"]+)"', html)
     assert any(b.startswith("id number") for b in boxes) and len(boxes) == 5
+    assert 'title="found label right"' in html  # how sure, and why: the value stood beside its label
     r = reviewer.get(src)
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     assert "no-store" in r.headers["cache-control"]

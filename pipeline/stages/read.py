@@ -120,7 +120,8 @@ def _read_before(ctx: Context, claim_number: str) -> tuple[list[str], list[list[
     with ctx.db.session() as s:
         earlier = [d for d in claim_by_number(s, claim_number).documents if d.read_at is not None]
         return ([p.text for d in earlier for p in d.pages if p.text],
-                [[ExtractedField(f.name, f.value, f.raw, f.confidence, f.page_no) for f in d.fields] for d in earlier])
+                [[ExtractedField(f.name, f.value, f.raw, f.confidence, f.page_no, method=f.method) for f in d.fields]
+                 for d in earlier])
 
 
 def _record_document(ctx: Context, doc_id: int, pages: list[PreparedPage], reads: list[ReadPage],
@@ -151,7 +152,7 @@ def _record_document(ctx: Context, doc_id: int, pages: list[PreparedPage], reads
         for f in result.fields:
             s.add(ExtractedFieldRow(document_id=doc.id, name=f.name, value=f.value, raw=f.raw,
                                     confidence=f.confidence, page_no=f.page_no,
-                                    box=list(f.box) if f.box else None))
+                                    box=list(f.box) if f.box else None, method=f.method))
         doc.doc_type, doc.type_confidence, doc.low_confidence = result.doc_type, result.type_confidence, \
             result.low_confidence
         if first_image is not None:

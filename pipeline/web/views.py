@@ -119,7 +119,7 @@ def dossier(session: Session, config: RoutingConfig, user: DeskUser, claim: Clai
     for d in documents:
         shown_fields = [{"name": f.name, "value": _shown(config, user, f.name, f.value),
                          "masked": not authority.may_unmask(config, user.role, f.name),
-                         "confidence": f.confidence, "page_no": f.page_no, "box": f.box} for f in fields[d.id]]
+                         "confidence": f.confidence, "found_by": f.method.replace("_", " "), "page_no": f.page_no, "box": f.box} for f in fields[d.id]]
         docs.append({
             "doc": d, "fields": shown_fields,
             "pages": [{"page": p, "boxes": [f for f in shown_fields if f["page_no"] == p.page_no and f["box"]],
