@@ -16,10 +16,11 @@ Per field and method it prints how many values were read and how many were right
 source, and that share shrunk towards the method's fixed trust (``trust.measured_trust``:
 few values say little). The trust kept is the worst source's, so that values our own
 generator prints cleanly do not vouch for real paper (a letterhead's issuer: right 129
-of 133 times on generated dossiers, 56 of 100 on real receipts). Fewer than ``MIN_READ`` values on every source: not measured, the
-method's fixed trust stays. ``--write`` puts the table in config/fields/trust.yaml with a
-new version; review the change like any rule change. The evaluation seed and the held-out
-receipts are never read here, so the reading benchmark still judges the result fairly.
+of 133 times on generated dossiers, 56 of 100 on real receipts). Fewer than ``MIN_READ``
+values on every source: not measured, the method's fixed trust stays. ``--write`` puts
+the table in config/fields/trust.yaml with a new version; review the change like any
+rule change. The evaluation seed and the held-out receipts are never read here, so the
+reading benchmark still judges the result fairly.
 """
 from __future__ import annotations
 
@@ -106,7 +107,8 @@ def table_yaml(table: dict[str, dict[str, dict]], version: str) -> str:
     for name, methods in sorted(table.items()):
         lines.append(f"  {name}:")
         for method, m in sorted(methods.items()):
-            lines.append(f"    {method}: {{trust: {m['trust']}, right: {m['right']}, read: {m['read']}, source: {json.dumps(m['source'])}}}")
+            lines.append(f"    {method}: {{trust: {m['trust']}, right: {m['right']}, read: {m['read']}, "
+                         f"source: {json.dumps(m['source'])}}}")
     return "\n".join(lines) + "\n"
 
 

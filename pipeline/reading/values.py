@@ -66,8 +66,9 @@ class Candidate:
     def to_field(self) -> ExtractedField:
         """The field as reported: its confidence says how often this field found this way is right."""
         ocr = self.row.confidence_of(self.start, self.end)
-        return ExtractedField(self.field, self.value, self.raw, load_trust().confidence(self.field, self.method, self.bonus, ocr),
-                              self.row.page_no, self.row.box_of(self.start, self.end), self.method)
+        confidence = load_trust().confidence(self.field, self.method, self.bonus, ocr)
+        return ExtractedField(self.field, self.value, self.raw, confidence, self.row.page_no,
+                              self.row.box_of(self.start, self.end), self.method)
 
     def keep_first(self, chars: int) -> None:
         """Shorten a free-text value to the first ``chars`` characters of what was read."""
