@@ -14,6 +14,8 @@ from sqlalchemy import (JSON, select, BigInteger, Date, DateTime, Float, Foreign
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from pipeline.reading.types import ExtractedField
+
 Json = JSON().with_variant(JSONB(), "postgresql")
 Money = Numeric(14, 2)
 
@@ -163,6 +165,11 @@ class ExtractedFieldRow(Base):
     method: Mapped[str] = mapped_column(String(20), default="", server_default="")  # how it was found
 
     document: Mapped[Document] = relationship(back_populates="fields")
+
+    def as_field(self) -> ExtractedField:
+        """The field as the reader gave it, for stages that read it back (the dossier, a late upload's reading)."""
+        return ExtractedField(self.name, self.value, self.raw, self.confidence, self.page_no,
+                              tuple(self.box) if self.box else None, self.method)
 
 
 class ChecklistItemRow(Base):

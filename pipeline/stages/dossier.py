@@ -19,8 +19,7 @@ def _best_fields(doc: Document) -> dict[str, ExtractedField]:
     best: dict[str, ExtractedField] = {}
     for f in doc.fields:
         if f.name not in best or f.confidence > best[f.name].confidence:
-            best[f.name] = ExtractedField(f.name, f.value, f.raw, f.confidence, f.page_no,
-                                          tuple(f.box) if f.box else None, f.method)
+            best[f.name] = f.as_field()
     return best
 
 

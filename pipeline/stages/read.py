@@ -120,8 +120,7 @@ def _read_before(ctx: Context, claim_number: str) -> tuple[list[str], list[list[
     with ctx.db.session() as s:
         earlier = [d for d in claim_by_number(s, claim_number).documents if d.read_at is not None]
         return ([p.text for d in earlier for p in d.pages if p.text],
-                [[ExtractedField(f.name, f.value, f.raw, f.confidence, f.page_no, method=f.method) for f in d.fields]
-                 for d in earlier])
+                [[f.as_field() for f in d.fields] for d in earlier])
 
 
 def _record_document(ctx: Context, doc_id: int, pages: list[PreparedPage], reads: list[ReadPage],
