@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.reading import cleanup
 from pipeline.reading.engine import image_sha256, read_pages
+from pipeline.reading.extract import extract_fields
 from pipeline.reading.ocr import choose_language, fit_for_tesseract, merge_cjk_words, ocr_page
 from pipeline.reading.pages import PreparedPage, prepare_pages
 from pipeline.reading.types import PageText, Word
@@ -541,3 +542,23 @@ def test_a_real_dot_matrix_receipt_beside_a_stamp_is_read_as_one_block():
     assert len(laid_out.words) < 10
     assert len([w for w in read.words if w.confidence >= 0.5]) > 30
     assert "INVOICE" in read.text and "SPEED" in read.text
+
+
+def test_a_chinese_card_line_both_layouts_passed_over_is_read_as_a_block_and_added():
+    """The demo's first claim (seed 7) photographs its holder's ID card: tesseract's page layout
+    and its sparse-text layout both dropped the boldest line, 姓名 陈涛, whole, and the card
+    had no name. Read as one block the card gives that line; it joins the first reading in
+    its place, and the lines the first reading found stand as they were read."""
+    from pipeline.samples.noise import NoiseSettings
+    from pipeline.samples.render import render_document
+    from pipeline.samples.scenario import plan_set
+
+    doc = next(d for d in plan_set(1, 7)[0].docs if d.file_name == "身份证.jpg")
+    card = prepare_pages(render_document(doc, NoiseSettings())[0], "image/jpeg")[0]
+
+    read = read_pages([card], workers=1)[0].text
+    lines = read.text.splitlines()
+
+    assert lines[0].startswith("姓名") and "陈涛" in lines[0]
+    assert "110105198310191797" in lines[-1]
+    assert {f.name: f.value for f in extract_fields("id_card", [read])}["name"] == "陈涛"

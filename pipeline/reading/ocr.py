@@ -9,7 +9,8 @@ lines for the look to be sure, so a card read weakly as English is also read as 
 Running tesseract's own orientation and script detection (OSD) on every page would cost
 nearly as much as the OCR itself, so it runs only when the first reading comes back weak
 (upside down, or the wrong script). A page whose layout reading found little of its print
-(dot-matrix receipts, print beside a stamp) is read again as one block of text.
+(dot-matrix receipts, print beside a stamp) is read again as one block of text, and so is
+a Chinese card, whose lines that reading finds where the first found nothing are added.
 
 Small print (receipts; a receipt scanned on an A4 bed) is cut out and enlarged before
 tesseract sees it; word boxes are always fractions of the clean page.
@@ -63,6 +64,7 @@ BLOCK_PSM = 6  # tesseract page segmentation: the page as one block of text
 # per mark) and the weakest good ones (0.37 and up); generated pages read 0.41 and up.
 READ_LITTLE = 0.35
 READ_LITTLE_MIN_MARKS = 100  # fewer letter-like marks: a photo or a card, little to find anyway
+FILL_SURE = 0.5  # a word the block layout adds to a Chinese card must be read at least this surely
 SCRIPT_LANG = {"Latin": LATIN, "Han": HAN}  # tesseract OSD script -> language pack
 MERGE_CJK_GAP = 0.6  # x line height: Chinese characters this close belong to one word
 MERGE_MIXED_GAP = 0.12  # x line height: digits touching a Chinese character ("2024年")
@@ -160,6 +162,8 @@ def ocr_page(clean_image: Image.Image | np.ndarray, lang: str | None = None, pag
         better = reading_score(chinese) > SECOND_LOOK_MARGIN * reading_score(page)
         if sure_chars(chinese) >= SECOND_LOOK_MIN_WORDS and better:
             page, weak = chinese, False
+    if second_look and card and page.lang != LATIN:
+        page = _fill_gaps(grey, page, marks, timings)
     if second_look and weak:
         page = _second_look(grey, page, fixed_lang=lang is not None, timings=timings, marks=marks)
     if second_look and not page.rotation and _read_little(page, marks):
@@ -175,6 +179,38 @@ def _read_little(page: PageText, marks: Marks) -> bool:
 def sure_chars(page: PageText) -> int:
     """Characters of the words tesseract was at least half sure of."""
     return sum(len(w.text) for w in page.sure_words)
+
+
+def _fill_gaps(grey: np.ndarray, first: PageText, marks: Marks, timings: dict[str, float]) -> PageText:
+    """A Chinese card with the lines the one-block layout found where the first layout found nothing.
+
+    Tesseract's layouts can pass over a card's boldest line, its holder's name (姓名 陈涛 on
+    a photographed ID card, dropped whole by both the page and the sparse layout); read as
+    one block the same card gives it. Only lines clear of every word the first reading has
+    are added, and only their words read surely: the first reading's words stand.
+    """
+    t0 = time.perf_counter()
+    block = read(grey, first.lang, first.page_no, marks, BLOCK_PSM)
+    timings["ocr_retry"] = timings.get("ocr_retry", 0.0) + time.perf_counter() - t0
+    taken = [w.box for w in first.words]
+    missed = [ws for ws in _lines(block.words) if not any(_overlap(w.box, b) for w in ws for b in taken)]
+    extra = [replace(w, line=-1 - w.line) for ws in missed for w in ws if w.confidence >= FILL_SURE]
+    if not extra:
+        return first
+    # one block, its lines numbered top to bottom: the lines added fall in reading order
+    ordered = sorted(_lines(first.words + extra), key=lambda ws: min(w.box[1] for w in ws))
+    return replace(first, words=[replace(w, line=n, block=0) for n, ws in enumerate(ordered) for w in ws])
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    lines: dict[tuple[int, int], list[Word]] = {}
+    for w in words:
+        lines.setdefault((w.block, w.line), []).append(w)
+    return list(lines.values())
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _as_one_block(grey: np.ndarray, first: PageText, marks: Marks, timings: dict[str, float]) -> PageText:
