@@ -28,7 +28,7 @@ from PIL import Image
 from pipeline.reading.cleanup import (SOLID_PRINT, Marks, _ink, _small, mark_stats, detect_orientation, measure_marks, rotate,
                                       to_grey)
 from pipeline.reading.tesseract import image_to_data
-from pipeline.reading.types import PageText, Word, is_cjk
+from pipeline.reading.types import PageText, Word, is_cjk, ocr_lines
 
 LATIN, HAN, BOTH = "eng", "chi_sim", "chi_sim+eng"
 PAGE_PSM = 3  # tesseract page segmentation: a page with its layout found
@@ -193,20 +193,13 @@ def _fill_gaps(grey: np.ndarray, first: PageText, marks: Marks, timings: dict[st
     block = read(grey, first.lang, first.page_no, marks, BLOCK_PSM)
     timings["ocr_retry"] = timings.get("ocr_retry", 0.0) + time.perf_counter() - t0
     taken = [w.box for w in first.words]
-    missed = [ws for ws in _lines(block.words) if not any(_overlap(w.box, b) for w in ws for b in taken)]
+    missed = [ws for ws in ocr_lines(block.words).values() if not any(_overlap(w.box, b) for w in ws for b in taken)]
     extra = [replace(w, line=-1 - w.line) for ws in missed for w in ws if w.confidence >= FILL_SURE]
     if not extra:
         return first
     # one block, its lines numbered top to bottom: the lines added fall in reading order
-    ordered = sorted(_lines(first.words + extra), key=lambda ws: min(w.box[1] for w in ws))
+    ordered = sorted(ocr_lines(first.words + extra).values(), key=lambda ws: min(w.box[1] for w in ws))
     return replace(first, words=[replace(w, line=n, block=0) for n, ws in enumerate(ordered) for w in ws])
-
-
-def _lines(words: list[Word]) -> list[list[Word]]:
-    lines: dict[tuple[int, int], list[Word]] = {}
-    for w in words:
-        lines.setdefault((w.block, w.line), []).append(w)
-    return list(lines.values())
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

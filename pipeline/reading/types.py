@@ -27,6 +27,14 @@ class Word:
         return self.confidence if self.weakest is None else min(self.confidence, self.weakest)
 
 
+def ocr_lines(words: list[Word]) -> dict[tuple[int, int], list[Word]]:
+    """The words of each line as OCR numbered it, by (block, line), in the order first met."""
+    lines: dict[tuple[int, int], list[Word]] = {}
+    for w in words:
+        lines.setdefault((w.block, w.line), []).append(w)
+    return lines
+
+
 @dataclass
 class PageText:
     """One page as read: words with positions, from a text layer or from OCR."""
@@ -43,10 +51,7 @@ class PageText:
 
     @property
     def text(self) -> str:
-        lines: dict[tuple[int, int], list[str]] = {}
-        for w in self.words:
-            lines.setdefault((w.block, w.line), []).append(w.text)
-        return "\n".join(" ".join(ws) for _, ws in sorted(lines.items()))
+        return "\n".join(" ".join(w.text for w in ws) for _, ws in sorted(ocr_lines(self.words).items()))
 
     @property
     def sure_words(self) -> list[Word]:

@@ -46,7 +46,7 @@ from pipeline.reading.values import CN_PROVINCES, PARSERS, Candidate, Context, c
 from pipeline.reading.normalize import broken_dates, find_dates, infer_date_order, misread_year_dates
 from pipeline.reading.ocr import BLOCK_PSM, run_tesseract
 from pipeline.reading.person_names import usual_cn_name
-from pipeline.reading.types import PageText, Word
+from pipeline.reading.types import PageText, Word, ocr_lines
 
 ZONE_KINDS = frozenset({"date", "amount"})
 ZONE_HEIGHT = 1.2  # label heights above and below the label's line: room for a tilted value
@@ -464,9 +464,7 @@ def _read_zone(clean: np.ndarray, zone: tuple[float, float, float, float], lang:
 
 def _value_line(words: list[Word], middle: float, parses) -> list[Word]:
     """The words of the line nearest the label's line (``middle``, a fraction of the strip) that parses."""
-    lines: dict[tuple[int, int], list[Word]] = {}
-    for w in words:
-        lines.setdefault((w.block, w.line), []).append(w)
+    lines = ocr_lines(words)
 
     def off_middle(ws: list[Word]) -> float:
         return abs(sum(w.box[1] + w.box[3] for w in ws) / (2 * len(ws)) - middle)
