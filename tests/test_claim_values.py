@@ -1,4 +1,5 @@
-"""A value OCR was unsure of takes the value the claim's other documents give surely, one slip away."""
+"""A value OCR was unsure of takes the value the claim's other documents give surely, one slip away;
+read just as that value, it is as sure as they are."""
 import pytest
 
 from pipeline.checklist.yamlfile import ChecklistConfigError
@@ -21,7 +22,6 @@ CLAIM_FORM = [field("name", "丁平", 0.95), field("id_number", "XG484918B", 0.9
     (field("id_number", "G484918B", 0.54), "XG484918B"),  # one lost
     (field("vehicle_plate", "VX17TMC", 0.6), "VX17TMG"),
     (field("name", "Ethan’White", 0.68), "Ethan White"),  # a speck for the space
-    (field("name", "ETHAN WHITE", 0.83), "ETHAN WHITE"),  # case and spacing only: kept as printed
     (field("name", "干平", 0.93), "干平"),  # read surely: another person, however near
     (field("name", "干超", 0.40), "干超"),  # two slips away
     (field("name", "平", 0.40), "平"),  # too little left to tell
@@ -32,6 +32,23 @@ def test_an_unsure_value_one_slip_from_a_sure_one_of_the_claim_takes_it(read, ex
     (mended,) = agree_with_claim([read], claim_values([CLAIM_FORM]))
     assert mended.value == expected
     assert (mended.raw, mended.confidence) == (read.raw, read.confidence)  # what was read, and how surely, stay
+
+
+@pytest.mark.parametrize("read", [
+    field("name", "丁平", 0.56),  # chi_sim is seldom sure of a name it reads right
+    field("name", "ETHAN WHITE", 0.83),  # case and spacing apart: kept as printed
+    field("vehicle_plate", "VX17TMG", 0.40),
+])
+def test_an_unsure_value_read_just_as_the_claims_sure_one_is_as_sure_as_the_claims_readings(read):
+    (agreed,) = agree_with_claim([read], claim_values([CLAIM_FORM]))
+    assert (agreed.value, agreed.raw, agreed.method) == (read.value, read.raw, read.method)
+    assert agreed.confidence == load_agreement().sure_from
+
+
+def test_a_value_read_surely_keeps_its_own_confidence_and_a_mended_one_gains_none():
+    known = claim_values([CLAIM_FORM])
+    assert agree_with_claim([field("name", "丁平", 0.97)], known)[0].confidence == 0.97
+    assert agree_with_claim([field("name", "J平", 0.30)], known)[0].confidence == 0.30
 
 
 def test_a_value_near_two_of_the_claims_values_is_left_as_read():

@@ -4,7 +4,8 @@ The claimant's name, ID number and policy, and the vehicle's plate and VIN, come
 several documents of one claim, and the claim form usually carries them typed. OCR that
 was unsure of one character of them on a dusty scan (薪子豪 for 蒋子豪, X17TMG for
 VX17TMG) need not stand: a reading one slip from exactly one value the claim settles
-surely is that value. ``config/fields/claim_values.yaml`` says which fields and how sure.
+surely is that value, and a reading just like one is as sure as the claim's sure readings.
+``config/fields/claim_values.yaml`` says which fields and how sure.
 A reading as sure as the claim's own values is left alone, however near: it may be
 another person (the doctor, the other driver). And where a document's name label was
 smudged away, the claim's name printed on it is still its name.
@@ -68,11 +69,17 @@ def with_claim(doc_type: str, pages: list[PageText], fields: list[ExtractedField
 
 def agree_with_claim(fields: list[ExtractedField], known: dict[str, set[str]],
                      agreement: Agreement | None = None) -> list[ExtractedField]:
-    """``fields`` with each unsure shared value one slip from exactly one of ``known``'s taken as that value."""
+    """``fields`` with each unsure shared value one slip from exactly one of ``known``'s taken as that value,
+    and each read just as one of them (case and spacing aside) as sure as the claim's sure readings."""
     agreement = agreement or load_agreement()
     out = []
     for f in fields:
         if f.name in agreement.fields and f.confidence < agreement.unsure_below:
+            if any(_plain(v) == _plain(f.value) for v in known.get(f.name, ())):
+                # two readings, one of them sure, said the same: a misreading would have had to
+                # make exactly the claim's value
+                out.append(replace(f, confidence=max(f.confidence, agreement.sure_from)))
+                continue
             read = _key(f.value)
             near = {_key(v): v for v in sorted(known.get(f.name, ())) if _one_slip(read, _key(v))}
             if len(near) == 1:
