@@ -187,19 +187,28 @@ def _fill_gaps(grey: np.ndarray, first: PageText, marks: Marks, timings: dict[st
     Tesseract's layouts can pass over a card's boldest line, its holder's name (姓名 陈涛 on
     a photographed ID card, dropped whole by both the page and the sparse layout); read as
     one block the same card gives it. Only lines clear of every word the first reading has
-    are added, and only their words read surely: the first reading's words stand.
+    and with Chinese in them are added, and only their words read surely: the first
+    reading's words stand. A photo of damage read as Chinese (a few marks of no script)
+    has no Chinese to add to: it is not read again.
     """
+    if sum(_has_chinese(w) for w in first.sure_words) < SECOND_LOOK_MIN_WORDS:
+        return first
     t0 = time.perf_counter()
     block = read(grey, first.lang, first.page_no, marks, BLOCK_PSM)
     timings["ocr_retry"] = timings.get("ocr_retry", 0.0) + time.perf_counter() - t0
     taken = [w.box for w in first.words]
-    missed = [ws for ws in ocr_lines(block.words).values() if not any(_overlap(w.box, b) for w in ws for b in taken)]
+    missed = [ws for ws in ocr_lines(block.words).values()
+              if any(map(_has_chinese, ws)) and not any(_overlap(w.box, b) for w in ws for b in taken)]
     extra = [replace(w, line=-1 - w.line) for ws in missed for w in ws if w.confidence >= FILL_SURE]
     if not extra:
         return first
     # one block, its lines numbered top to bottom: the lines added fall in reading order
     ordered = sorted(ocr_lines(first.words + extra).values(), key=lambda ws: min(w.box[1] for w in ws))
     return replace(first, words=[replace(w, line=n, block=0) for n, ws in enumerate(ordered) for w in ws])
+
+
+def _has_chinese(word: Word) -> bool:
+    return any(is_cjk(ch) for ch in word.text)
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
