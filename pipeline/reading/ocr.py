@@ -28,7 +28,7 @@ from PIL import Image
 from pipeline.reading.cleanup import (SOLID_PRINT, Marks, _ink, _small, mark_stats, detect_orientation, measure_marks, rotate,
                                       to_grey)
 from pipeline.reading.tesseract import image_to_data
-from pipeline.reading.types import PageText, Word, is_cjk, ocr_lines
+from pipeline.reading.types import Box, PageText, Word, is_cjk, ocr_lines
 
 LATIN, HAN, BOTH = "eng", "chi_sim", "chi_sim+eng"
 PAGE_PSM = 3  # tesseract page segmentation: a page with its layout found
@@ -211,7 +211,7 @@ def _has_chinese(word: Word) -> bool:
     return any(is_cjk(ch) for ch in word.text)
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
