@@ -65,6 +65,9 @@ BLOCK_PSM = 6  # tesseract page segmentation: the page as one block of text
 READ_LITTLE = 0.35
 READ_LITTLE_MIN_MARKS = 100  # fewer letter-like marks: a photo or a card, little to find anyway
 FILL_SURE = 0.5  # a word the block layout adds to a Chinese card must be read at least this surely
+# Letter-like marks no word covers, from which a card is read again for lines: a Chinese name
+# is two characters at least (the demo's ID card, its name line lost: 4; cards read whole: 0 or 1)
+UNREAD_LETTERS = 2
 SCRIPT_LANG = {"Latin": LATIN, "Han": HAN}  # tesseract OSD script -> language pack
 MERGE_CJK_GAP = 0.6  # x line height: Chinese characters this close belong to one word
 MERGE_MIXED_GAP = 0.12  # x line height: digits touching a Chinese character ("2024年")
@@ -162,8 +165,8 @@ def ocr_page(clean_image: Image.Image | np.ndarray, lang: str | None = None, pag
         better = reading_score(chinese) > SECOND_LOOK_MARGIN * reading_score(page)
         if sure_chars(chinese) >= SECOND_LOOK_MIN_WORDS and better:
             page, weak = chinese, False
-    if second_look and card and page.lang != LATIN:
-        page = _fill_gaps(grey, page, marks, timings)
+    if second_look and marks.letters < READ_LITTLE_MIN_MARKS and page.lang != LATIN:
+        page = _fill_gaps(grey, page, marks, timings)  # a card: a page of Chinese print is not read again
     if second_look and weak:
         page = _second_look(grey, page, fixed_lang=lang is not None, timings=timings, marks=marks)
     if second_look and not page.rotation and _read_little(page, marks):
@@ -189,9 +192,12 @@ def _fill_gaps(grey: np.ndarray, first: PageText, marks: Marks, timings: dict[st
     one block the same card gives it. Only lines clear of every word the first reading has
     and with Chinese in them are added, and only their words read surely: the first
     reading's words stand. A photo of damage read as Chinese (a few marks of no script)
-    has no Chinese to add to: it is not read again.
+    has no Chinese to add to, and a card whose letter-like marks the first reading's
+    words all cover has nothing left to find: neither is read again.
     """
     if sum(_has_chinese(w) for w in first.sure_words) < SECOND_LOOK_MIN_WORDS:
+        return first
+    if _unread_letters(grey, first, marks) < UNREAD_LETTERS:
         return first
     t0 = time.perf_counter()
     block = read(grey, first.lang, first.page_no, marks, BLOCK_PSM)
@@ -205,6 +211,25 @@ def _fill_gaps(grey: np.ndarray, first: PageText, marks: Marks, timings: dict[st
     # one block, its lines numbered top to bottom: the lines added fall in reading order
     ordered = sorted(ocr_lines(first.words + extra).values(), key=lambda ws: min(w.box[1] for w in ws))
     return replace(first, words=[replace(w, line=n, block=0) for n, ws in enumerate(ordered) for w in ws])
+
+
+def _unread_letters(grey: np.ndarray, page: PageText, marks: Marks) -> int:
+    """Marks shaped and sized like the page's letters that no word of ``page`` covers."""
+    height = marks.text_height
+    if not height:
+        return 0
+    _, _, stats = mark_stats(_ink(grey).astype(np.uint8))
+    x, y, w, h, area = (stats[1:, i] for i in range(5))
+    letters = (h >= 0.5 * height) & (h <= 2.5 * height) & (w <= 3 * h) & (area >= 0.1 * height * height)
+    cx, cy = x + w / 2, y + h / 2
+    rows, cols = grey.shape[:2]
+    pad = height / 2
+    covered = np.zeros(letters.shape, bool)
+    for word in page.words:
+        x0, y0, x1, y1 = word.box
+        covered |= ((cx >= x0 * cols - pad) & (cx <= x1 * cols + pad)
+                    & (cy >= y0 * rows - pad) & (cy <= y1 * rows + pad))
+    return int((letters & ~covered).sum())
 
 
 def _has_chinese(word: Word) -> bool:
