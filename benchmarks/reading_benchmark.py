@@ -413,10 +413,11 @@ def run_sroie(limit: int) -> dict[str, float] | None:
         half = "dev" if stem in dev else "held-out"
         pages, found = read_receipt(stem)
         tess += sum(p.timings.get(k, 0.0) for p in pages for k in TESSERACT_STAGES)
-        got = {f.name: f.value for f in found}
+        by_name = {f.name: f for f in found}
+        got = {name: f.value for name, f in by_name.items()}
         truth = sroie_truth(stem)
         for name, t in trust[half].items():
-            f = next((f for f in found if f.name == name), None)
+            f = by_name.get(name)
             t.add(name, got.get(name), truth[name], f.confidence if f else None, bar)
         w, h = Image.open(SROIE / "img" / f"{stem}.jpg").size
         got_clean = {f.name: f.value for f in extract_fields("medical_invoice", [sroie_lines(stem, w, h)], "en")}
