@@ -406,7 +406,7 @@ def run_sroie(limit: int) -> dict[str, float] | None:
     scores = {half: {f: Score() for f in ("issuer", "issue_date", "total_amount")} for half in ("dev", "held-out")}
     clean = {half: {f: Score() for f in ("issuer", "issue_date", "total_amount")} for half in ("dev", "held-out")}
     bar = checklist_bar()
-    trust = {half: {f: Trust() for f in ("issue_date", "total_amount")} for half in ("dev", "held-out")}
+    trust = {half: {f: Trust() for f in ("issuer", "issue_date", "total_amount")} for half in ("dev", "held-out")}
     t0 = time.perf_counter()
     tess = 0.0
     for stem in take:

@@ -82,12 +82,25 @@ def test_a_broken_table_is_refused_naming_the_file_and_the_fault(tmp_path, body,
 
 def test_the_worst_measured_source_sets_a_methods_trust_and_thin_evidence_sets_none():
     ft = field_trust_module()
-    generated = {("issuer", "position"): [129, 133], ("name", "label_below"): [106, 106], ("vin", "label_below"): [4, 5]}
-    receipts = {("issuer", "position"): [56, 100], ("name", "label_below"): [2, 3]}
+    # [right, read, right of those printed surely, read of them]
+    generated = {("issuer", "position"): [129, 133, 64, 64], ("name", "label_below"): [106, 106, 75, 75],
+                 ("vin", "label_below"): [4, 5, 0, 0]}
+    receipts = {("issuer", "position"): [56, 100, 32, 38], ("name", "label_below"): [2, 3, 2, 3]}
     got = ft.trust_table({"generated": generated, "receipts": receipts})
-    assert got["issuer"]["position"]["source"] == "receipts"  # real paper, not our clean letterheads
-    assert got["issuer"]["position"]["trust"] == pytest.approx(measured_trust(56, 100, "position"), abs=1e-3)
-    assert got["name"]["label_below"]["source"] == "generated"  # 3 readings on receipts say nothing
+    assert got["issuer"]["position"]["source"] == "receipts, print read surely"  # real paper, not our clean letterheads
+    assert got["issuer"]["position"]["trust"] == pytest.approx(measured_trust(32, 38, "position"), abs=1e-3)
+    assert got["name"]["label_below"]["source"] == "generated, print read surely"  # 3 readings on receipts say nothing
     assert "vin" not in got  # 5 readings anywhere: the fixed trust stays
     written = ft.table_yaml(got, "field-trust@test")
     assert "issuer:\n    position: {trust:" in written
+
+
+def test_trust_is_measured_on_surely_printed_values_since_weaker_print_lowers_a_confidence_by_itself():
+    ft = field_trust_module()
+    # a letterhead read surely was right 32 times in 38; all told 56 in 100, the unsure ones dragging it down
+    assert ft.counted([56, 100, 32, 38]) == (32, 38)
+    assert ft.counted([20, 20, 4, 4]) == (20, 20)  # too few read surely: all of them say more
+    shipped = load_trust()
+    letterhead = shipped.trust("issuer", "position")
+    assert shipped.confidence("issuer", "position", 1.0, 1.0) == letterhead  # off a text layer: as measured
+    assert shipped.confidence("issuer", "position", 1.0, 0.5) < letterhead * 0.8  # a smudged letterhead: much less

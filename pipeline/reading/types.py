@@ -81,6 +81,9 @@ class ExtractedField:
     page_no: int
     box: Box | None = None
     method: str = ""  # how it was found: label_right, label_below, pattern, position; "claim": agreed with the claim
+    # OCR confidence of the value's words (1.0 off a text layer), for measuring trust (benchmarks/field_trust.py);
+    # None where no print was read for it (agreed with the claim) or it was read back from the database
+    print_confidence: float | None = None
 
 
 @dataclass

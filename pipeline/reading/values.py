@@ -68,7 +68,7 @@ class Candidate:
         ocr = self.row.confidence_of(self.start, self.end)
         confidence = load_trust().confidence(self.field, self.method, self.bonus, ocr)
         return ExtractedField(self.field, self.value, self.raw, confidence, self.row.page_no,
-                              self.row.box_of(self.start, self.end), self.method)
+                              self.row.box_of(self.start, self.end), self.method, ocr)
 
     def keep_first(self, chars: int) -> None:
         """Shorten a free-text value to the first ``chars`` characters of what was read."""
