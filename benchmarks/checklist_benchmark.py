@@ -14,7 +14,10 @@ Two ways of reading the documents:
 - ``--truth-reading``: documents built from truth.json (type and fields, confidence 1.0):
   measures the checklist logic on its own;
 - reader (default when the reader and its classifier are installed): every file goes
-  through ``pipeline.reading.read_file.read_document``; results are cached by sha256.
+  through ``pipeline.reading.read_file.read_document`` (pages and type cached by sha256),
+  then each claim's documents are settled together as the reading stage settles them:
+  fields extracted again with the date order and currency the claim's pages agree on, and
+  agreed with the values its documents read surely (``claim_values.settle``).
 
 Run: ``.venv/bin/python benchmarks/checklist_benchmark.py --count 96 --mode both``
 """
@@ -39,7 +42,11 @@ from pipeline.checklist import load_checklists, load_settings, verify  # noqa: E
 from pipeline.checklist.config import ChecklistSet  # noqa: E402
 from pipeline.checklist.result import ChecklistResult  # noqa: E402
 from pipeline.dossier import Dossier, DossierDocument  # noqa: E402
-from pipeline.reading.types import ExtractedField  # noqa: E402
+from pipeline.reading.claim_values import settle  # noqa: E402
+from pipeline.reading.extract import extract_fields  # noqa: E402
+from pipeline.reading.normalize import claim_hints  # noqa: E402
+from pipeline.reading.read_file import lang_hint  # noqa: E402
+from pipeline.reading.types import ExtractedField, PageText, ReadDocument  # noqa: E402
 from pipeline.schemas import FirstNotice, PolicyRecord  # noqa: E402
 from pipeline.vocabulary import DEFECT_KINDS  # noqa: E402
 
@@ -117,17 +124,12 @@ def _read_one(args: tuple[str, bytes, str]) -> dict[str, Any]:
         doc = read_document(data, media_type_of(name), name)
     except Exception as exc:  # a reader failure is a result to count, not a crash of the benchmark
         return {"sha256": digest, "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc(limit=3)}
-    best: dict[str, ExtractedField] = {}
-    for f in doc.fields:
-        if f.name not in best or f.confidence > best[f.name].confidence:
-            best[f.name] = f
     return {
         "sha256": digest,
         "doc_type": doc.doc_type,
         "type_confidence": doc.type_confidence,
         "low_confidence": doc.low_confidence,
-        "rotation": doc.pages[0].rotation if doc.pages else 0,
-        "fields": {n: {"value": f.value, "raw": f.raw, "confidence": f.confidence, "page_no": f.page_no} for n, f in best.items()},
+        "pages": [p.to_dict() for p in doc.pages],
         "seconds": time.perf_counter() - started,
     }
 
@@ -141,7 +143,7 @@ def read_all(claims: list[Claim], cache_file: Path, workers: int) -> dict[str, d
     for claim in claims:
         for path, data in claim.files.items():
             digest = sha256(data)
-            if digest not in cache or "error" in cache[digest]:
+            if digest not in cache or "error" in cache[digest] or "pages" not in cache[digest]:  # or read by an older benchmark
                 todo.setdefault(digest, (Path(path).name, data, digest))
     if todo:
         print(f"reading {len(todo)} files with {workers} worker(s)...", file=sys.stderr)
@@ -155,24 +157,39 @@ def read_all(claims: list[Claim], cache_file: Path, workers: int) -> dict[str, d
     return cache
 
 
-def reader_document(claim: Claim, entry: dict[str, Any], read: dict[str, Any]) -> DossierDocument:
-    digest = sha256(claim.files[entry["file"]])
-    if "error" in read:  # the reader could not read it: nothing trusted, a person must look
-        return DossierDocument(f"{claim.key}/{entry['file']}", Path(entry["file"]).name, "other", 0.0, True, {}, digest)
-    fields = {
-        n: ExtractedField(name=n, value=f["value"], raw=f["raw"], confidence=f["confidence"], page_no=f["page_no"])
-        for n, f in read["fields"].items()
-    }
-    return DossierDocument(
-        document_id=f"{claim.key}/{entry['file']}",
-        file_name=Path(entry["file"]).name,
-        doc_type=read["doc_type"],
-        type_confidence=read["type_confidence"],
-        low_confidence=read["low_confidence"],
-        fields=fields,
-        sha256=digest,
-        rotation=read.get("rotation", 0),
-    )
+def reader_documents(claim: Claim, reads: dict[str, dict[str, Any]]) -> list[DossierDocument]:
+    """The claim's documents as the reading stage leaves them: read one by one, settled together."""
+    entries = [(e, reads[sha256(claim.files[e["file"]])]) for e in claim.truth["documents"]]
+    readable = [(e, read) for e, read in entries if "error" not in read]
+    pages = {e["file"]: [PageText.from_dict(p) for p in read["pages"]] for e, read in readable}
+    hints = claim_hints(p.text for ps in pages.values() for p in ps)
+    settled = settle([ReadDocument(read["doc_type"], read["type_confidence"], read["low_confidence"], pages[e["file"]],
+                                   [] if read["low_confidence"] else
+                                   extract_fields(read["doc_type"], pages[e["file"]], lang_hint(pages[e["file"]]), hints))
+                      for e, read in readable])
+    by_file = {e["file"]: doc for (e, _), doc in zip(readable, settled)}
+    documents = []
+    for e, read in entries:
+        digest = sha256(claim.files[e["file"]])
+        doc = by_file.get(e["file"])
+        if doc is None:  # the reader could not read it: nothing trusted, a person must look
+            documents.append(DossierDocument(f"{claim.key}/{e['file']}", Path(e["file"]).name, "other", 0.0, True, {}, digest))
+            continue
+        best: dict[str, ExtractedField] = {}
+        for f in doc.fields:
+            if f.name not in best or f.confidence > best[f.name].confidence:
+                best[f.name] = f
+        documents.append(DossierDocument(
+            document_id=f"{claim.key}/{e['file']}",
+            file_name=Path(e["file"]).name,
+            doc_type=doc.doc_type,
+            type_confidence=doc.type_confidence,
+            low_confidence=doc.low_confidence,
+            fields=best,
+            sha256=digest,
+            rotation=doc.pages[0].rotation if doc.pages else 0,
+        ))
+    return documents
 
 
 def link_reuse(dossiers: list[Dossier]) -> None:
@@ -198,7 +215,7 @@ def build_dossiers(claims: list[Claim], reads: dict[str, dict[str, Any]] | None)
         if reads is None:
             documents = [truth_document(claim, e) for e in claim.truth["documents"]]
         else:
-            documents = [reader_document(claim, e, reads[sha256(claim.files[e["file"]])]) for e in claim.truth["documents"]]
+            documents = reader_documents(claim, reads)
         dossiers.append(Dossier(claim_number=claim.key, fnol=claim.fnol, policy=claim.policy, documents=documents,
                                 received_at=claim.fnol.reported_at))
     link_reuse(dossiers)

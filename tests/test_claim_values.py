@@ -3,8 +3,8 @@ read just as that value, it is as sure as they are."""
 import pytest
 
 from pipeline.checklist.yamlfile import ChecklistConfigError
-from pipeline.reading.claim_values import agree_with_claim, claim_values, found_on_page, load_agreement
-from pipeline.reading.types import ExtractedField
+from pipeline.reading.claim_values import agree_with_claim, claim_values, found_on_page, load_agreement, settle
+from pipeline.reading.types import ExtractedField, ReadDocument
 from tests.test_extract import page_of
 
 
@@ -84,6 +84,20 @@ def test_one_name_printed_in_capitals_on_one_document_and_not_on_another_is_stil
     known = claim_values([[field("name", "MEGAN KHAN", 0.99)], [field("name", "Megan Khan", 0.98)]])
     (name,) = found_on_page("bank_details", [BANK_LETTER], [], known)
     assert (name.value, name.raw, name.method) == ("Megan Khan", "Megan Khan", "claim")
+
+
+def test_a_claims_documents_are_settled_together_and_with_those_read_before():
+    form = ReadDocument("claim_form", 0.99, False, [], [field("name", "Megan Khan", 0.98)])
+    letter = ReadDocument("bank_details", 0.97, False, [BANK_LETTER], [field("account_number", "968546827918", 0.95)])
+    card = ReadDocument("id_card", 0.95, False, [], [field("name", "Megan Kham", 0.6)])
+    settled_form, settled_letter, settled_card = settle([form, letter, card])
+    assert settled_form == form
+    assert {f.name: f.value for f in settled_letter.fields} == {"account_number": "968546827918", "name": "Megan Khan"}
+    assert [f.value for f in settled_card.fields] == ["Megan Khan"]
+    # a late upload is settled with the documents read before it
+    (late,) = settle([card], [form.fields])
+    assert [f.value for f in late.fields] == ["Megan Khan"]
+    assert settle([card]) == [card]  # alone, nothing says otherwise
 
 
 @pytest.mark.parametrize("doc_type, read, known", [

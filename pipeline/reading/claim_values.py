@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipeline.checklist.yamlfile import load_yaml_model
 from pipeline.edits import one_edit_apart
 from pipeline.reading.layout import Row, page_rows
-from pipeline.reading.types import Box, ExtractedField, PageText
+from pipeline.reading.types import Box, ExtractedField, PageText, ReadDocument
 from pipeline.vocabulary import FIELDS
 
 CLAIM_VALUES_PATH = Path(__file__).resolve().parents[2] / "config" / "fields" / "claim_values.yaml"
@@ -59,6 +59,13 @@ def claim_values(documents: Iterable[Iterable[ExtractedField]],
             if f.name in agreement.fields and f.confidence >= agreement.sure_from:
                 known.setdefault(f.name, set()).add(f.value)
     return known
+
+
+def settle(documents: list[ReadDocument], fields_before: Iterable[Iterable[ExtractedField]] = ()) -> list[ReadDocument]:
+    """A claim's documents, each with its fields as the claim settles them (``with_claim``), given what
+    all of them and the claim's documents read before (``fields_before``) say surely."""
+    known = claim_values([d.fields for d in documents] + list(fields_before))
+    return [replace(d, fields=with_claim(d.doc_type, d.pages, d.fields, known)) for d in documents]
 
 
 def with_claim(doc_type: str, pages: list[PageText], fields: list[ExtractedField],

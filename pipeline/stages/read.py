@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from PIL import Image
@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from pipeline.fraud.image_hash import perceptual_hash
 from pipeline.reading.engine import ReadPage, failure, page_sha256, read_pages
-from pipeline.reading.claim_values import claim_values, with_claim
+from pipeline.reading.claim_values import settle
 from pipeline.reading.normalize import claim_hints
 from pipeline.reading.pages import PageError, PreparedPage
 from pipeline.reading.read_file import interpret_pages
@@ -104,9 +104,7 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
             continue
         read.append((doc_id, pages, reads, interpret_pages([r.text for r in reads], pages[0].image if pages else None,
                                                            claim=claim)))
-    known = claim_values([doc.fields for *_, doc in read] + fields_before)
-    for doc_id, pages, reads, doc in read:
-        settled = replace(doc, fields=with_claim(doc.doc_type, doc.pages, doc.fields, known))
+    for (doc_id, pages, reads, _), settled in zip(read, settle([doc for *_, doc in read], fields_before)):
         _record_document(ctx, doc_id, pages, reads, settled)
         summary.documents_read += 1
         summary.pages_read += len(reads)
