@@ -104,3 +104,16 @@ def test_trust_is_measured_on_surely_printed_values_since_weaker_print_lowers_a_
     letterhead = shipped.trust("issuer", "position")
     assert shipped.confidence("issuer", "position", 1.0, 1.0) == letterhead  # off a text layer: as measured
     assert shipped.confidence("issuer", "position", 1.0, 0.5) < letterhead * 0.8  # a smudged letterhead: much less
+
+
+def test_a_guess_is_trusted_more_than_its_fixed_trust_only_where_real_documents_measured_it():
+    ft = field_trust_module()
+    generated = {("name", "position"): [13, 13, 13, 13], ("total_amount", "position"): [2, 12, 1, 5],
+                 ("issuer", "position"): [129, 133, 64, 64], ("name", "label_below"): [106, 106, 75, 75]}
+    receipts = {("issuer", "position"): [56, 100, 32, 38]}
+    got = ft.trust_table({ft.GENERATED: generated, ft.RECEIPTS: receipts})
+    assert "position" not in got.get("name", {})  # 13 of 13 on our own cards: the fixed trust stays
+    assert got["name"]["label_below"]["trust"] > TRUST["label_below"]  # found beside its label: measured as it is
+    # lowered it may be: 2 of 12 right
+    assert got["total_amount"]["position"]["trust"] == pytest.approx(measured_trust(2, 12, "position"), abs=1e-3)
+    assert got["issuer"]["position"]["trust"] == pytest.approx(measured_trust(32, 38, "position"), abs=1e-3)  # real paper
