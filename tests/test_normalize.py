@@ -17,6 +17,7 @@ from pipeline.reading.normalize import (
     iban_valid,
     claim_hints,
     infer_date_order,
+    licence_check,
     luhn_valid,
     mend_from_capitals,
     normalize_amount,
@@ -332,3 +333,27 @@ def test_a_numeric_date_with_a_misread_digit_or_separator_is_found_for_a_second_
 )
 def test_vins_are_checked_where_their_region_requires_a_check_character(vin, check):
     assert vin_check(vin) is check
+
+
+CARD = "DRIVING LICENCE 1. HUGHES 2. MEGAN 3. 08.02.1968 UNITED KINGDOM 4a. 01.03.2019"
+
+
+@pytest.mark.parametrize(
+    "number, card, prefer, check",
+    [
+        ("HUGHE652088M9E69", CARD, "DMY", True),  # a woman born 8 February 1968: month 52
+        ("HUGHE602088M9E69", CARD, "DMY", True),  # month 02 (a man's) still names the same birth date
+        ("HUGHE652089M9E69", CARD, "DMY", False),  # a 9 for the 8 of 1968
+        ("HUGHF652088M9E69", CARD, "DMY", False),  # an F for the E of HUGHES
+        ("HUGHE652088M9E69", "DRIVING LICENCE MEGAN 08.02.1968", "DMY", False),  # no surname on the card
+        ("SMITH808031T9G59", "THOMAS SMITH 08/03/1981", "MDY", True),  # an American card prints month first
+        ("SMITH808031T9G59", "THOMAS SMITH 08/03/1981", "DMY", False),
+        ("LI999604010W99AB", "LI WEI 01.04.1960", "DMY", True),  # a short surname, padded with 9s
+        ("LI999604010W99AB", "LIAM WEI 01.04.1960", "DMY", False),  # LIAM is no LI
+        ("42010619681120295X", "", "DMY", True),  # a Chinese licence number is a resident ID: its check character
+        ("420106196811202951", "", "DMY", False),
+        ("D1234567", CARD, "DMY", None),  # another country's number: nothing to check
+    ],
+)
+def test_a_licence_number_agrees_with_its_card_or_its_check_character(number, card, prefer, check):
+    assert licence_check(number, card, prefer) is check

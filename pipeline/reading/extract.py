@@ -57,6 +57,7 @@ from pipeline.reading.normalize import (
     account_check,
     currency_from_place,
     infer_date_order,
+    licence_check,
     valid_cn_id,
     vin_check,
 )
@@ -148,6 +149,10 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         if name == "vin":
             for c in cands:  # "1VHZ..." for LVHZ...: a slip the check character catches, shown as unsure
                 c.bonus = _check_bonus(vin_check(c.value))
+        if name == "licence_number":
+            card = "\n".join(r.text for r in rows)
+            for c in cands:  # its holder's surname and birth date, or its ID check character
+                c.bonus = _check_bonus(licence_check(c.value, card.replace(c.raw, " "), ctx.date_order))
         if name == "account_number":
             for c in cands:
                 c.value = c.value.replace("-", "")

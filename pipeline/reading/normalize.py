@@ -634,6 +634,34 @@ def vin_check(vin: str) -> bool | None:
     return False if s[0] in CHECKED_VIN_REGIONS else None
 
 
+UK_LICENCE_SHAPE = re.compile(r"[A-Z9]{5}\d{6}[A-Z9]{2}[A-Z0-9]{3}")
+
+
+def licence_check(number: str, card_text: str, prefer: Prefer = "DMY") -> bool | None:
+    """Whether a driving licence number agrees with itself and its card.
+
+    A Chinese licence number is its holder's resident ID: its check character. A British one
+    (DVLA) spells its holder's surname (five characters, padded with 9s) and birth date
+    (decade, month plus 50 for a woman, day, year): it must match a word and a date printed
+    elsewhere on the card (``card_text``, without the number; its dates read in ``prefer``
+    order). ``None``: neither shape.
+    """
+    s = normalize_identifier(number)
+    if re.fullmatch(r"\d{17}[\dX]", s):
+        return valid_cn_id(s)
+    if not UK_LICENCE_SHAPE.fullmatch(s):
+        return None
+    surname = s[:5].rstrip("9")
+    words = [re.sub(r"[^A-Z]", "", w.upper()) for w in card_text.split() if not any(ch.isdigit() for ch in w)]
+    if not surname or not any(w == surname or (len(surname) == 5 and w.startswith(surname)) for w in words):
+        return False
+    for _, _, iso in find_dates(card_text, prefer):
+        year, month, day = iso[:4], int(iso[5:7]), iso[8:10]
+        if (s[5], s[10], s[8:10]) == (year[2], year[3], day) and int(s[6:8]) in (month, month + 50):
+            return True
+    return False
+
+
 def normalize_identifier(text: str) -> str:
     """Upper case with spaces (and stray edge punctuation) removed: 'ab 12-3.' -> 'AB12-3'."""
     s = re.sub(r"\s+", "", text or "").upper()
