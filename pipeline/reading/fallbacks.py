@@ -142,8 +142,8 @@ def pattern_candidates(field: str, rows: list[Row]) -> list[Candidate]:
         elif field == "account_number":
             for m in DIGIT_GROUPS_RE.finditer(text):
                 v = normalize_identifier(m.group(0)).replace("-", "").replace(".", "")
-                if account_check(v):
-                    out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern"))
+                if account_check(v):  # its check digit passed, as a labelled number's may (extract: x1.2)
+                    out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern", bonus=1.2))
         elif field == "currency":
             code = detect_currency(text)
             if code:
