@@ -44,7 +44,7 @@ from pipeline.checklist.result import ChecklistResult  # noqa: E402
 from pipeline.dossier import Dossier, DossierDocument  # noqa: E402
 from pipeline.reading.claim_values import settle  # noqa: E402
 from pipeline.reading.extract import extract_fields  # noqa: E402
-from pipeline.reading.normalize import claim_hints  # noqa: E402
+from pipeline.reading.normalize import ClaimHints, claim_hints  # noqa: E402
 from pipeline.reading.read_file import lang_hint  # noqa: E402
 from pipeline.reading.types import ExtractedField, PageText, ReadDocument  # noqa: E402
 from pipeline.schemas import FirstNotice, PolicyRecord  # noqa: E402
@@ -157,16 +157,19 @@ def read_all(claims: list[Claim], cache_file: Path, workers: int) -> dict[str, d
     return cache
 
 
+def _interpreted(read: dict[str, Any], pages: list[PageText], hints: ClaimHints) -> ReadDocument:
+    """A cached reading's fields, extracted as ``read_file.interpret_pages`` does with the claim's hints."""
+    fields = [] if read["low_confidence"] else extract_fields(read["doc_type"], pages, lang_hint(pages), hints)
+    return ReadDocument(read["doc_type"], read["type_confidence"], read["low_confidence"], pages, fields)
+
+
 def reader_documents(claim: Claim, reads: dict[str, dict[str, Any]]) -> list[DossierDocument]:
     """The claim's documents as the reading stage leaves them: read one by one, settled together."""
     entries = [(e, reads[sha256(claim.files[e["file"]])]) for e in claim.truth["documents"]]
     readable = [(e, read) for e, read in entries if "error" not in read]
     pages = {e["file"]: [PageText.from_dict(p) for p in read["pages"]] for e, read in readable}
     hints = claim_hints(p.text for ps in pages.values() for p in ps)
-    settled = settle([ReadDocument(read["doc_type"], read["type_confidence"], read["low_confidence"], pages[e["file"]],
-                                   [] if read["low_confidence"] else
-                                   extract_fields(read["doc_type"], pages[e["file"]], lang_hint(pages[e["file"]]), hints))
-                      for e, read in readable])
+    settled = settle([_interpreted(read, pages[e["file"]], hints) for e, read in readable])
     by_file = {e["file"]: doc for (e, _), doc in zip(readable, settled)}
     documents = []
     for e, read in entries:
@@ -175,10 +178,7 @@ def reader_documents(claim: Claim, reads: dict[str, dict[str, Any]]) -> list[Dos
         if doc is None:  # the reader could not read it: nothing trusted, a person must look
             documents.append(DossierDocument(f"{claim.key}/{e['file']}", Path(e["file"]).name, "other", 0.0, True, {}, digest))
             continue
-        best: dict[str, ExtractedField] = {}
-        for f in doc.fields:
-            if f.name not in best or f.confidence > best[f.name].confidence:
-                best[f.name] = f
+        best = {name: doc.field(name) for name in {f.name for f in doc.fields}}  # its surest reading of each
         documents.append(DossierDocument(
             document_id=f"{claim.key}/{e['file']}",
             file_name=Path(e["file"]).name,

@@ -115,8 +115,11 @@ def trust_table(sources: dict[str, Tally], min_read: int = MIN_READ,
     """
     table: dict[str, dict[str, dict]] = {}
     for key in sorted({k for tally in sources.values() for k in tally}):
-        measured = [(measured_trust(*counted(tally[key], min_read), key[1]), name, *counted(tally[key], min_read))
-                    for name, tally in sources.items() if key in tally and tally[key][1] >= min_read]
+        measured = []
+        for name, tally in sources.items():
+            if key in tally and tally[key][1] >= min_read:
+                right, read = counted(tally[key], min_read)
+                measured.append((measured_trust(right, read, key[1]), name, right, read))
         if key[1] in GUESSES and all(name in generated for _, name, *_ in measured):
             measured = [m for m in measured if m[0] < TRUST[key[1]]]
         if measured:
