@@ -165,15 +165,16 @@ def _interpreted(read: dict[str, Any], pages: list[PageText], hints: ClaimHints)
 
 def reader_documents(claim: Claim, reads: dict[str, dict[str, Any]]) -> list[DossierDocument]:
     """The claim's documents as the reading stage leaves them: read one by one, settled together."""
-    entries = [(e, reads[sha256(claim.files[e["file"]])]) for e in claim.truth["documents"]]
+    digests = {e["file"]: sha256(claim.files[e["file"]]) for e in claim.truth["documents"]}
+    entries = [(e, reads[digests[e["file"]]]) for e in claim.truth["documents"]]
     readable = [(e, read) for e, read in entries if "error" not in read]
     pages = {e["file"]: [PageText.from_dict(p) for p in read["pages"]] for e, read in readable}
     hints = claim_hints(p.text for ps in pages.values() for p in ps)
     settled = settle([_interpreted(read, pages[e["file"]], hints) for e, read in readable])
     by_file = {e["file"]: doc for (e, _), doc in zip(readable, settled)}
     documents = []
-    for e, read in entries:
-        digest = sha256(claim.files[e["file"]])
+    for e, _ in entries:
+        digest = digests[e["file"]]
         doc = by_file.get(e["file"])
         if doc is None:  # the reader could not read it: nothing trusted, a person must look
             documents.append(DossierDocument(f"{claim.key}/{e['file']}", Path(e["file"]).name, "other", 0.0, True, {}, digest))

@@ -123,7 +123,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
         labels.extend(find_labels(page_r))
 
     claim = claim or ClaimHints()
-    ctx = Context(date_order=infer_date_order("\n".join(r.text for r in rows), default=claim.date_order or "DMY"))
+    text = "\n".join(r.text for r in rows)
+    ctx = Context(date_order=infer_date_order(text, default=claim.date_order or "DMY"))
     found: list[ExtractedField] = []
     for name in wanted:
         spec = specs[name]
@@ -150,9 +151,8 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             for c in cands:  # "1VHZ..." for LVHZ...: a slip the check character catches, shown as unsure
                 c.bonus = _check_bonus(vin_check(c.value))
         if name == "licence_number":
-            card = "\n".join(r.text for r in rows)
             for c in cands:  # its holder's surname and birth date, or its ID check character
-                c.bonus = _check_bonus(licence_check(c.value, card.replace(c.raw, " "), ctx.date_order))
+                c.bonus = _check_bonus(licence_check(c.value, text.replace(c.raw, " "), ctx.date_order))
         if name == "account_number":
             for c in cands:
                 c.value = c.value.replace("-", "")
@@ -205,7 +205,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             else:
                 cands = date_by_position(name, undated, ctx)
         if not cands and name == "currency" and rows:  # no mark printed: where the document is from
-            code = (currency_from_place("\n".join(r.text for r in rows)) or claim.currency
+            code = (currency_from_place(text) or claim.currency
                     or {"zh": "CNY"}.get(lang_hint or ""))
             if code:
                 cands = [Candidate(name, code, "", rows[0], 0, 0, "position", 0, bonus=0.8)]
