@@ -17,7 +17,8 @@ Two ways of reading the documents:
   through ``pipeline.reading.read_file.read_document`` (pages and type cached by sha256),
   then each claim's documents are settled together as the reading stage settles them:
   fields extracted again with the date order and currency the claim's pages agree on, and
-  agreed with the values its documents read surely (``claim_values.settle``).
+  agreed with the values its documents read surely and the amount the claim was filed for
+  (``claim_values.settle``).
 
 Run: ``.venv/bin/python benchmarks/checklist_benchmark.py --count 96 --mode both``
 """
@@ -170,7 +171,8 @@ def reader_documents(claim: Claim, reads: dict[str, dict[str, Any]]) -> list[Dos
     readable = [(e, read) for e, read in entries if "error" not in read]
     pages = {e["file"]: [PageText.from_dict(p) for p in read["pages"]] for e, read in readable}
     hints = claim_hints(p.text for ps in pages.values() for p in ps)
-    settled = settle([_interpreted(read, pages[e["file"]], hints) for e, read in readable])
+    settled = settle([_interpreted(read, pages[e["file"]], hints) for e, read in readable],
+                     filed_amount=claim.fnol.claimed_amount)
     by_file = {e["file"]: doc for (e, _), doc in zip(readable, settled)}
     documents = []
     for e, _ in entries:

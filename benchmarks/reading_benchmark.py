@@ -45,7 +45,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.checklist.config import load_settings  # noqa: E402
-from pipeline.reading.claim_values import claim_values, with_claim  # noqa: E402
+from pipeline.reading.claim_values import claim_values, vouched_by_filing, with_claim  # noqa: E402
 from pipeline.reading.classify import DocumentClassifier  # noqa: E402
 from pipeline.reading.engine import read_pages  # noqa: E402
 from pipeline.reading.extract import extract_fields  # noqa: E402
@@ -54,6 +54,7 @@ from pipeline.reading.pages import prepare_pages  # noqa: E402
 from pipeline.reading.read_file import lang_hint, media_type_of  # noqa: E402
 from pipeline.reading.types import ExtractedField, PageText, Word  # noqa: E402
 from pipeline.samples.generator import generate_dossiers  # noqa: E402
+from pipeline.schemas import FirstNotice  # noqa: E402
 from pipeline.samples.noise import NoiseSettings  # noqa: E402
 from pipeline.vocabulary import DOC_TYPES, FIELDS  # noqa: E402
 
@@ -214,7 +215,8 @@ def read_one(path: Path, clf: DocumentClassifier) -> tuple[list[PageText], objec
 def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResult]:
     """Each dossier as the claim flow reads it (pipeline.stages.read): every document read, then
     each one's fields extracted with what the dossier settles together (date order, currency),
-    then unsure shared values (a name, a plate) agreed with the dossier's sure ones (claim_values.with_claim)."""
+    then unsure shared values (a name, a plate) agreed with the dossier's sure ones (claim_values.with_claim)
+    and unsure amounts read exactly as the claim's filed amount taken as sure (claim_values.vouched_by_filing)."""
     out = work / f"eval-seed{seed}-n{count}"
     t0 = time.perf_counter()
     if not list(out.glob("*/truth.json")):
@@ -225,6 +227,7 @@ def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResu
     results = []
     for truth_path in sorted(out.glob("*/truth.json")):
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        filed = FirstNotice.model_validate_json((truth_path.parent / "fnol.json").read_text(encoding="utf-8")).claimed_amount
         read = [(doc, *read_one(truth_path.parent / doc["file"], clf)) for doc in truth["documents"]]
         t0 = time.perf_counter()
         claim = claim_hints(p.text for _, pages, *_ in read for p in pages)
@@ -235,7 +238,7 @@ def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResu
         per_doc = (time.perf_counter() - t0) / max(1, len(read))
         for (doc, pages, pred, secs, tess, tl_pages, tl_secs), doc_type, found in zip(read, doc_types, extracted):
             t0 = time.perf_counter()
-            agreed = with_claim(doc_type, pages, found, known)
+            agreed = vouched_by_filing(with_claim(doc_type, pages, found, known), filed)
             secs += per_doc + time.perf_counter() - t0
             results.append(DocResult(
                 str((truth_path.parent / doc["file"]).relative_to(out)), doc["kind"], truth["language"],

@@ -1,9 +1,13 @@
 """A value OCR was unsure of takes the value the claim's other documents give surely, one slip away;
-read just as that value, it is as sure as they are."""
+read just as that value, it is as sure as they are. An amount read unsurely but exactly as the
+claim's filed amount is as sure; never mended towards it."""
+from decimal import Decimal
+
 import pytest
 
 from pipeline.checklist.yamlfile import ChecklistConfigError
-from pipeline.reading.claim_values import agree_with_claim, claim_values, found_on_page, load_agreement, settle
+from pipeline.reading.claim_values import (agree_with_claim, claim_values, found_on_page, load_agreement, settle,
+                                           vouched_by_filing)
 from pipeline.reading.types import ExtractedField, ReadDocument
 from tests.test_extract import page_of
 
@@ -115,3 +119,24 @@ def test_a_chinese_name_run_on_into_more_characters_is_another_name():
     assert found_on_page("bank_details", [page], [], {"name": {"王勇"}}) == []
     glued = page_of([(0.10, 0.05, "中国银行"), (0.10, 0.20, "户和名王勇…"), (0.10, 0.25, "账号 6216612050400273")])
     assert [f.value for f in found_on_page("bank_details", [glued], [], {"name": {"王勇"}})] == ["王勇"]
+
+
+@pytest.mark.parametrize("read, confidence", [
+    (field("total_amount", "2270.06", 0.44), 0.9),  # exactly the filed figure: a misreading would have had to make it
+    (field("claimed_amount", "2270.06", 0.61), 0.9),  # the claim form's copy of it
+    (field("total_amount", "2276.06", 0.44), 0.44),  # one digit off: the checklist's finding, not a misreading to mend
+    (field("total_amount", "227.06", 0.44), 0.44),
+    (field("total_amount", "2270.06", 0.95), 0.95),  # read surely already
+    (field("invoice_number", "2270.06", 0.5), 0.5),  # not an amount of the claim
+])
+def test_an_unsure_amount_read_exactly_as_the_filed_amount_is_taken_as_read(read, confidence):
+    (out,) = vouched_by_filing([read], Decimal("2270.06"))
+    assert (out.value, out.raw, out.confidence) == (read.value, read.raw, confidence)
+
+
+def test_a_claim_is_settled_with_the_amount_it_was_filed_for():
+    bill = ReadDocument("itemised_bill", 0.9, False, [], [field("total_amount", "2270.06", 0.44)])
+    (settled,) = settle([bill], filed_amount=Decimal("2270.06"))
+    assert settled.field("total_amount").confidence == 0.9
+    assert settle([bill]) == [bill]  # no filed amount: nothing vouches for it
+    assert settle([bill], filed_amount=Decimal("2270.60")) == [bill]

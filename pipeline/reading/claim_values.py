@@ -8,12 +8,14 @@ surely is that value, and a reading just like one is as sure as the claim's sure
 ``config/fields/claim_values.yaml`` says which fields and how sure.
 A reading as sure as the claim's own values is left alone, however near: it may be
 another person (the doctor, the other driver). And where a document's name label was
-smudged away, the claim's name printed on it is still its name.
+smudged away, the claim's name printed on it is still its name. An amount read unsurely but
+exactly as the claim's filed amount is as sure too; it is never mended towards it.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pipeline.checklist.yamlfile import load_yaml_model
 from pipeline.edits import one_edit_apart
 from pipeline.reading.layout import Row, page_rows
+from pipeline.reading.normalize import normalize_amount
 from pipeline.reading.types import Box, ExtractedField, PageText, ReadDocument
 from pipeline.vocabulary import FIELDS
 
@@ -40,6 +43,7 @@ class Agreement(BaseModel):
     unsure_below: Annotated[float, Field(gt=0, le=1)]
     found_on_page: tuple[str, ...]
     found_confidence: Annotated[float, Field(gt=0, le=1)]
+    filed_amount_vouches: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -61,11 +65,27 @@ def claim_values(documents: Iterable[Iterable[ExtractedField]],
     return known
 
 
-def settle(documents: list[ReadDocument], fields_before: Iterable[Iterable[ExtractedField]] = ()) -> list[ReadDocument]:
+def settle(documents: list[ReadDocument], fields_before: Iterable[Iterable[ExtractedField]] = (),
+           filed_amount: Decimal | None = None) -> list[ReadDocument]:
     """A claim's documents, each with its fields as the claim settles them (``with_claim``), given what
-    all of them and the claim's documents read before (``fields_before``) say surely."""
+    all of them and the claim's documents read before (``fields_before``) say surely, and the amount
+    the claim was filed for."""
     known = claim_values([d.fields for d in documents] + list(fields_before))
-    return [replace(d, fields=with_claim(d.doc_type, d.pages, d.fields, known)) for d in documents]
+    return [replace(d, fields=vouched_by_filing(with_claim(d.doc_type, d.pages, d.fields, known), filed_amount))
+            for d in documents]
+
+
+def vouched_by_filing(fields: list[ExtractedField], filed_amount: Decimal | None,
+                      agreement: Agreement | None = None) -> list[ExtractedField]:
+    """``fields`` with each unsure amount read exactly as ``filed_amount`` as sure as the claim's sure
+    readings. Only the confidence moves: a figure near the filed one stays as read."""
+    agreement = agreement or load_agreement()
+    if filed_amount is None:
+        return fields
+    return [replace(f, confidence=agreement.sure_from)
+            if f.name in agreement.filed_amount_vouches and f.confidence < agreement.unsure_below
+            and normalize_amount(f.value) == filed_amount else f
+            for f in fields]
 
 
 def with_claim(doc_type: str, pages: list[PageText], fields: list[ExtractedField],

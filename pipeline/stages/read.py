@@ -3,7 +3,8 @@ classified and its key fields extracted (what a document leaves open, a date lik
 or the currency of unmarked amounts, as the claim's documents settle it together). A name,
 ID number, policy, plate or VIN OCR was unsure of on one document and one slip from the
 value another document of the claim gives surely takes that value, and a document whose name
-label was smudged away takes the claim's name printed on it (``claim_values``).
+label was smudged away takes the claim's name printed on it, and a total read unsurely but
+exactly as the amount the claim was filed for is taken as read (``claim_values``).
 
 Only documents not read before are read (a late upload re-reads just itself), and a
 page whose pixels were OCR'd in any earlier claim is taken from there. Everything a
@@ -18,6 +19,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from PIL import Image
 from sqlalchemy import select
@@ -104,7 +106,8 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
             continue
         read.append((doc_id, pages, reads, interpret_pages([r.text for r in reads], pages[0].image if pages else None,
                                                            claim=claim)))
-    for (doc_id, pages, reads, _), settled in zip(read, settle([doc for *_, doc in read], fields_before)):
+    settled_docs = settle([doc for *_, doc in read], fields_before, _filed_amount(ctx, claim_number))
+    for (doc_id, pages, reads, _), settled in zip(read, settled_docs):
         _record_document(ctx, doc_id, pages, reads, settled)
         summary.documents_read += 1
         summary.pages_read += len(reads)
@@ -119,6 +122,12 @@ def _read_before(ctx: Context, claim_number: str) -> tuple[list[str], list[list[
         earlier = [d for d in claim_by_number(s, claim_number).documents if d.read_at is not None]
         return ([p.text for d in earlier for p in d.pages if p.text],
                 [[f.as_field() for f in d.fields] for d in earlier])
+
+
+def _filed_amount(ctx: Context, claim_number: str) -> Decimal:
+    """The amount the claim was filed for: an unsure total read exactly as it is taken as read."""
+    with ctx.db.session() as s:
+        return claim_by_number(s, claim_number).claimed_amount
 
 
 def _record_document(ctx: Context, doc_id: int, pages: list[PreparedPage], reads: list[ReadPage],
