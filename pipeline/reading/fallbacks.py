@@ -367,11 +367,13 @@ def birth_date_on_a_card(rows: list[Row], ctx: Context) -> list[Candidate]:
 
 
 def bank_by_card_number(rows: list[Row], bins: dict[str, str]) -> list[Candidate]:
-    """The bank whose card numbers begin as a valid card number on the page does (``card_bins``)."""
+    """The bank whose card numbers begin as a valid card number on the page does (``card_bins``), as
+    sure as that number: its first six digits name the issuer (ISO/IEC 7812), and a slip in them
+    would fail the number's check digit."""
     for c in pattern_candidates("account_number", rows):
         bank = bins.get(c.value[:6])
         if bank:
-            return [Candidate("bank_name", bank, c.raw, c.row, c.start, c.end, "pattern", 0, bonus=0.8)]
+            return [Candidate("bank_name", bank, c.raw, c.row, c.start, c.end, "pattern", 0, bonus=c.bonus)]
     return []
 
 
