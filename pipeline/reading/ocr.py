@@ -160,7 +160,7 @@ def ocr_page(clean_image: Image.Image | np.ndarray, lang: str | None = None, pag
     if (second_look and card and lang is None and chosen == LATIN
             and (unsure or len(page.words) < SECOND_LOOK_MIN_WORDS)):
         t0 = time.perf_counter()
-        chinese = read(grey, HAN, page_no, marks, psm_for(HAN, sparse))
+        chinese = read(grey, HAN, page_no, marks, SPARSE_PSM)  # a card, whatever the table around it
         timings["ocr_retry"] = time.perf_counter() - t0
         better = reading_score(chinese) > SECOND_LOOK_MARGIN * reading_score(page)
         if sure_chars(chinese) >= SECOND_LOOK_MIN_WORDS and better:
