@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipeline.intake.dossiers import import_dossier
+from pipeline.reading.types import shown_confidence
 from pipeline.report import claim_status
 from pipeline.stages.context import Context
 
@@ -102,9 +103,9 @@ def print_claim(console: Console, ctx: Context, st: dict, dossier: str) -> None:
             console.print(f"  [red]quarantined[/] {escape(d['file'])}: {escape('[' + d['quarantine_reason'] + ']')} "
                           f"{escape(d['quarantine_message'])}")
             continue
-        conf = f"{d['type_confidence']:.2f}" if d["type_confidence"] is not None else "-"
+        conf = shown_confidence(d["type_confidence"]) if d["type_confidence"] is not None else "-"
         low = " [yellow](low confidence)[/]" if d["low_confidence"] else ""
-        fields = ", ".join(f"{f['name']}={f['value']} ({f['confidence']:.2f})" for f in d["fields"]) or "no fields"
+        fields = ", ".join(f"{f['name']}={f['value']} ({shown_confidence(f['confidence'])})" for f in d["fields"]) or "no fields"
         console.print(f"  {d['file']} -> [cyan]{d['doc_type']}[/] {conf}{low}: {fields}", highlight=False)
     if st["checklist"]:
         console.print(f"  checklist {st['checklist_version']}:")

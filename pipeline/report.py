@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from pipeline.reading.types import shown_confidence
 from pipeline.stages.context import Context
 from storage.models import ChecklistItemRow, QueueItem, RiskScoreRow, claim_by_number
 
@@ -43,7 +44,7 @@ def claim_status(ctx: Context, claim_number: str) -> dict[str, Any]:
                     "type_confidence": d.type_confidence,
                     "low_confidence": d.low_confidence,
                     "duplicate_of": d.duplicate_of or [],
-                    "fields": [{"name": f.name, "value": f.value, "confidence": round(f.confidence, 2),
+                    "fields": [{"name": f.name, "value": f.value, "confidence": float(shown_confidence(f.confidence)),
                                 "page": f.page_no} for f in d.fields],
                 }
                 for d in claim.documents

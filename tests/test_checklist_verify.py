@@ -341,6 +341,13 @@ def test_a_field_read_below_the_confidence_bar_needs_a_person():
     assert item.status == "needs_person" and reason_codes(item) == {"field_unreadable"}
 
 
+def test_a_confidence_just_under_the_bar_is_not_shown_as_the_bar():
+    dossier = health_claim()
+    with_field(get(dossier, "bank"), "account_number", "6222020200112233445", confidence=0.797)
+    (reason,) = check(dossier).item("bank_details").reasons
+    assert "(0.79)" in reason.message_en  # rounded to 0.80 it read as the bar it failed
+
+
 def test_a_document_the_classifier_would_not_commit_to_needs_a_person():
     dossier = health_claim()
     get(dossier, "discharge").low_confidence = True

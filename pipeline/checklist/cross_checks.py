@@ -13,10 +13,11 @@ from decimal import Decimal, InvalidOperation
 from pipeline.checklist.config import Checklist, ChecklistSettings
 from pipeline.checklist.ids import id_number_problem, normalise_id
 from pipeline.checklist.names import NameMatch, compare_names
+from pipeline.checklist.reasons import Reason
 from pipeline.checklist.result import Evidence, Finding
 from pipeline.dossier import Dossier, DossierDocument
 from pipeline.edits import one_edit_apart
-from pipeline.reading.types import ExtractedField
+from pipeline.reading.types import ExtractedField, shown_confidence
 
 FNOL_FILE = "first notice of loss"
 
@@ -31,9 +32,15 @@ def _confident_type(doc: DossierDocument, s: ChecklistSettings) -> bool:
     return not doc.low_confidence and doc.type_confidence >= s.reading.min_type_confidence and doc.doc_type != "other"
 
 
+def unreadable_reason(doc: DossierDocument, f: ExtractedField, s: ChecklistSettings) -> Reason:
+    """A person must read ``f``: it was read under the confidence bar."""
+    return s.reasons.reason("field_unreadable", doc.document_id, document=doc.file_name, field=f.name,
+                            confidence=shown_confidence(f.confidence))
+
+
 def _unreadable(doc: DossierDocument, f: ExtractedField, check: str, s: ChecklistSettings) -> Finding:
-    reason = s.reasons.reason("field_unreadable", doc.document_id, document=doc.file_name, field=f.name, confidence=f"{f.confidence:.2f}")
-    return Finding(check=check, status="needs_person", document_ids=[doc.document_id], reasons=[reason], evidence=[evidence_of(doc, f)])
+    return Finding(check=check, status="needs_person", document_ids=[doc.document_id], reasons=[unreadable_reason(doc, f, s)],
+                   evidence=[evidence_of(doc, f)])
 
 
 def name_findings(dossier: Dossier, s: ChecklistSettings) -> list[Finding]:
@@ -49,7 +56,7 @@ def name_findings(dossier: Dossier, s: ChecklistSettings) -> list[Finding]:
         if f.confidence < s.reading.min_field_confidence:
             if match is NameMatch.different:  # uncertain, but not even close: say what it may be
                 reason = s.reasons.reason("name_possibly_other_person", doc.document_id, document=doc.file_name,
-                                          name=f.value, claimant=claimant, confidence=f"{f.confidence:.2f}")
+                                          name=f.value, claimant=claimant, confidence=shown_confidence(f.confidence))
                 findings.append(Finding(check="name_agreement", status="needs_person", document_ids=[doc.document_id],
                                         reasons=[reason], evidence=evidence))
             else:
@@ -197,7 +204,7 @@ def amount_findings(dossier: Dossier, checklist: Checklist, s: ChecklistSettings
         evidence.append(evidence_of(doc, f))
         amount = _amount(f.value)
         if f.confidence < s.reading.min_field_confidence:
-            person_reasons.append(s.reasons.reason("field_unreadable", doc.document_id, document=doc.file_name, field="total_amount", confidence=f"{f.confidence:.2f}"))
+            person_reasons.append(unreadable_reason(doc, f, s))
         elif amount is None:
             person_reasons.append(s.reasons.reason("amount_unparseable", doc.document_id, document=doc.file_name, value=f.value))
         else:

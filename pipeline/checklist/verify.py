@@ -15,10 +15,11 @@ from collections import defaultdict
 from pipeline.checklist.acceptance import judge_acceptance
 from pipeline.checklist.conditions import holds
 from pipeline.checklist.config import Checklist, ChecklistItem, ChecklistSettings
-from pipeline.checklist.cross_checks import cross_document_findings, evidence_of
+from pipeline.checklist.cross_checks import cross_document_findings, evidence_of, unreadable_reason
 from pipeline.checklist.reasons import Reason
 from pipeline.checklist.result import ChecklistResult, Evidence, Finding, ItemResult, ItemStatus, NotApplicable
 from pipeline.dossier import Dossier, DossierDocument
+from pipeline.reading.types import shown_confidence
 
 
 def verify(dossier: Dossier, checklist: Checklist, settings: ChecklistSettings) -> ChecklistResult:
@@ -95,7 +96,8 @@ def _judge_document(
     type_sure = not doc.low_confidence and doc.type_confidence >= s.reading.min_type_confidence
     if not type_sure:
         person.append(
-            s.reasons.reason("type_uncertain", doc.document_id, document=doc.file_name, doc_type=doc.doc_type, confidence=f"{doc.type_confidence:.2f}")
+            s.reasons.reason("type_uncertain", doc.document_id, document=doc.file_name, doc_type=doc.doc_type,
+                             confidence=shown_confidence(doc.type_confidence))
         )
     accepts = next(a for a in item.accepts if doc.doc_type in a.doc_types)
     for name in accepts.fields:
@@ -104,9 +106,7 @@ def _judge_document(
             reason = s.reasons.reason("field_missing", doc.document_id, document=doc.file_name, field=name)
             (invalid if s.reading.missing_field_status == "invalid" else person).append(reason)
         elif f.confidence < s.reading.min_field_confidence:
-            person.append(
-                s.reasons.reason("field_unreadable", doc.document_id, document=doc.file_name, field=name, confidence=f"{f.confidence:.2f}")
-            )
+            person.append(unreadable_reason(doc, f, s))
             evidence.append(evidence_of(doc, f))
         else:
             evidence.append(evidence_of(doc, f))

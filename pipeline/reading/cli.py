@@ -15,7 +15,7 @@ import typer
 
 from pipeline.reading.pages import PageError
 from pipeline.reading.read_file import read_path
-from pipeline.reading.types import ReadDocument
+from pipeline.reading.types import ReadDocument, shown_confidence
 
 app = typer.Typer(add_completion=False, help="Read documents by hand: type, confidence and key fields.")
 
@@ -46,13 +46,13 @@ def document_json(file_name: str, doc: ReadDocument) -> dict[str, Any]:
 def document_text(file_name: str, doc: ReadDocument) -> str:
     """The human-readable form: one header line, then one line per field."""
     flag = "  (low confidence: a person must look)" if doc.low_confidence else ""
-    lines = [f"{file_name}: {doc.doc_type} ({doc.type_confidence:.2f}){flag}, {len(doc.pages)} page(s)"]
+    lines = [f"{file_name}: {doc.doc_type} ({shown_confidence(doc.type_confidence)}){flag}, {len(doc.pages)} page(s)"]
     if not doc.fields:
         lines.append("  no key fields")
     for f in doc.fields:
         box = "(" + ", ".join(f"{v:.3f}" for v in f.box) + ")" if f.box else "-"
         found_by = f" ({f.method.replace('_', ' ')})" if f.method else ""
-        lines.append(f"  {f.name:<16} {f.value:<32} conf {f.confidence:.2f}{found_by:<14} page {f.page_no}  box {box}")
+        lines.append(f"  {f.name:<16} {f.value:<32} conf {shown_confidence(f.confidence)}{found_by:<14} page {f.page_no}  box {box}")
     return "\n".join(lines)
 
 
