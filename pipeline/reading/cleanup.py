@@ -38,6 +38,7 @@ SPECK_ISOLATION = 0.5  # text heights (grid cells; a dot up to two cells from ot
 DUST_SIZE = 0.1
 DUST_AREA = 0.01
 DUST_MIN_TEXT = 20  # pixels: print smaller than this (OCR enlarges it too) is left to the isolated-speck rule
+SMALL_TEXT = 20  # pixels: letters shorter than this are enlarged for tesseract (ocr.fit_for_tesseract)
 SOLID_PRINT = 0.6  # share of ink in letter-like marks under which print is dot-matrix (SROIE: 0.4 vs 0.6-0.8)
 MIN_SPECKS = 20  # fewer isolated dots than this: leave the page alone
 RULE_TEXT_HEIGHTS = 5.0  # a straight run of ink this many text heights long is a table rule, not a letter
@@ -693,6 +694,10 @@ def clean_page(image: Image.Image | np.ndarray, kind_hint: str | None = None,
         grey = timed("contrast", normalise_contrast, grey)
         small = timed("contrast", normalise_contrast, small)  # the small copy as the page now is, for the tint
         steps.append("contrast")
+        if not marks.text_height:  # print too faint to tell from the paper until the light was evened:
+            evened = timed("despeckle", measure_marks, grey)
+            if evened.text_height < SMALL_TEXT:  # a card small in the frame, its print to be enlarged
+                marks = evened
 
     if marks.text_height:
         light, dark = timed("tint", tinted_letters, small, marks.text_height * small.shape[0] / grey.shape[0])

@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from pipeline.reading.cleanup import (SOLID_PRINT, Marks, _ink, _small, mark_stats, detect_orientation, measure_marks, rotate,
+from pipeline.reading.cleanup import (SMALL_TEXT, SOLID_PRINT, Marks, _ink, _small, mark_stats, detect_orientation, measure_marks, rotate,
                                       to_grey)
 from pipeline.reading.tesseract import image_to_data
 from pipeline.reading.types import Box, PageText, Word, is_cjk, ocr_lines
@@ -39,8 +39,7 @@ SPARSE_PSM = 11  # as much text as can be found, in no order
 # and FUNSD forms (English: 0.24 at most).
 SQUARE_LATIN, SQUARE_HAN = 0.27, 0.30
 SPARSE_INK = 1600  # line-ink columns (1000 px copy) under which a page is a card, not a page of text
-SMALL_TEXT = 20  # pixels: letters shorter than this are enlarged for tesseract...
-TARGET_TEXT = 24  # ...to this height
+TARGET_TEXT = 24  # pixels: letters shorter than cleanup.SMALL_TEXT are enlarged for tesseract to this height
 MAX_ENLARGE = 3.0
 # Letters taller than this (an A4 receipt scanned at 600 dpi: 46 to 68 pixels) are shrunk to
 # LARGE_TARGET: tesseract reads print of about 20 to 35 pixels best, and a smaller page reads
