@@ -37,8 +37,8 @@ SPECK_ISOLATION = 0.5  # text heights (grid cells; a dot up to two cells from ot
 # beside letters: a full stop's or a colon's dot is 0.12-0.2 of the text height.
 DUST_SIZE = 0.1
 DUST_AREA = 0.01
-DUST_MIN_TEXT = 20  # pixels: print smaller than this (OCR enlarges it too) is left to the isolated-speck rule
 SMALL_TEXT = 20  # pixels: letters shorter than this are enlarged for tesseract (ocr.fit_for_tesseract)
+DUST_MIN_TEXT = SMALL_TEXT  # print smaller than this (OCR enlarges it too) is left to the isolated-speck rule
 SOLID_PRINT = 0.6  # share of ink in letter-like marks under which print is dot-matrix (SROIE: 0.4 vs 0.6-0.8)
 MIN_SPECKS = 20  # fewer isolated dots than this: leave the page alone
 RULE_TEXT_HEIGHTS = 5.0  # a straight run of ink this many text heights long is a table rule, not a letter
