@@ -73,16 +73,12 @@ from pipeline.reading.values import (
     Candidate,
     Context,
     candidates_from_label,
+    check_bonus,
     has_cents,
 )
 from pipeline.vocabulary import DOC_TYPES, FIELDS
 
 SURE_NAME_WORD = 0.93  # OCR confidence from which a word of a name is taken as read, listed or not
-
-
-def _check_bonus(check: bool | None) -> float:
-    """A check character passed (surer), failed (a slip: shown as unsure) or says nothing (None)."""
-    return 1.2 if check else (0.6 if check is False else 1.0)
 
 
 def _first_row_matching(rows: list[Row], phrases: list[str]) -> int:
@@ -149,15 +145,15 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                 c.bonus = 1.3 if valid_cn_id(c.value) else (0.6 if re.fullmatch(r"\d{17}[\dX]", c.value) else 1.0)
         if name == "vin":
             for c in cands:  # "1VHZ..." for LVHZ...: a slip the check character catches, shown as unsure
-                c.bonus = _check_bonus(vin_check(c.value))
+                c.bonus = check_bonus(vin_check(c.value))
         if name == "licence_number":
             for c in cands:  # its holder's surname and birth date, or its ID check character
-                c.bonus = _check_bonus(licence_check(c.value, text.replace(c.raw, " "), ctx.date_order))
+                c.bonus = check_bonus(licence_check(c.value, text.replace(c.raw, " "), ctx.date_order))
         if name == "account_number":
             for c in cands:
                 c.value = c.value.replace("-", "")
                 mended = mend_account_number(c) or mend_iban(c, cfg["fields"]["account_number"]["digit_slips"])
-                c.bonus = _check_bonus(account_check(c.value)) * (0.75 if mended else 1.0)
+                c.bonus = check_bonus(account_check(c.value)) * (0.75 if mended else 1.0)
         if name == "bank_name":
             banks = [b for bs in cfg.get("known_banks", {}).values() for b in bs]
             for c in cands:  # 开户行 names the branch: 中国工商银行上海分行 -> 中国工商银行

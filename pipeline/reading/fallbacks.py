@@ -46,6 +46,7 @@ from pipeline.reading.values import (
     VIN_RE,
     Candidate,
     Context,
+    check_bonus,
     column_heads,
     compact_iban,
     dust_word,
@@ -142,8 +143,8 @@ def pattern_candidates(field: str, rows: list[Row]) -> list[Candidate]:
         elif field == "account_number":
             for m in DIGIT_GROUPS_RE.finditer(text):
                 v = normalize_identifier(m.group(0)).replace("-", "").replace(".", "")
-                if account_check(v):  # its check digit passed, as a labelled number's may (extract: x1.2)
-                    out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern", bonus=1.2))
+                if account_check(v):  # its check digit passed, as a labelled number's may
+                    out.append(Candidate(field, v, m.group(0), r, m.start(), m.end(), "pattern", bonus=check_bonus(True)))
         elif field == "currency":
             code = detect_currency(text)
             if code:

@@ -45,6 +45,11 @@ PLAIN_WORD_SURE = 0.8  # OCR confidence from which a word of letters under a lab
 UNREAD_WORD = 0.05  # OCR confidence under which a word was not read at all, only guessed
 
 
+def check_bonus(check: bool | None) -> float:
+    """A check character passed (surer), failed (a slip: shown as unsure) or says nothing (None)."""
+    return 1.2 if check else (0.6 if check is False else 1.0)
+
+
 @dataclass
 class Candidate:
     field: str
