@@ -22,7 +22,6 @@ and ``receipt_totals`` (a receipt's other figures mending its total).
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from pipeline.reading.diagnoses import known_diagnosis
@@ -53,6 +52,7 @@ from pipeline.reading.labels import (
 )
 from pipeline.reading.layout import Row, page_rows
 from pipeline.reading.normalize import (
+    CN_ID_SHAPE,
     ClaimHints,
     account_check,
     currency_from_place,
@@ -142,7 +142,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
                 mended = c.value.translate(ID_DIGIT_SLIPS)  # "J10105199304133683": a one read as a letter
                 if not valid_cn_id(c.value) and len(mended) == 18 and valid_cn_id(mended):
                     c.value = mended
-                c.bonus = 1.3 if valid_cn_id(c.value) else (0.6 if re.fullmatch(r"\d{17}[\dX]", c.value) else 1.0)
+                c.bonus = 1.3 if valid_cn_id(c.value) else (0.6 if CN_ID_SHAPE.fullmatch(c.value) else 1.0)
         if name == "vin":
             for c in cands:  # "1VHZ..." for LVHZ...: a slip the check character catches, shown as unsure
                 c.bonus = check_bonus(vin_check(c.value))

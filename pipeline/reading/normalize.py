@@ -555,10 +555,13 @@ def cn_id_check_char(first17: str) -> str:
     return _CN_ID_CHECK[sum(int(c) * w for c, w in zip(first17, _CN_ID_WEIGHTS)) % 11]
 
 
+CN_ID_SHAPE = re.compile(r"\d{17}[\dX]")  # a Chinese resident ID: 17 digits and a check character
+
+
 def valid_cn_id(s: str) -> bool:
     """A Chinese resident ID: 18 characters, a real birth date, and the right check character."""
     s = normalize_identifier(s)
-    if not re.fullmatch(r"\d{17}[\dX]", s):
+    if not CN_ID_SHAPE.fullmatch(s):
         return False
     if not _iso(int(s[6:10]), int(s[10:12]), int(s[12:14])):
         return False
@@ -647,7 +650,7 @@ def licence_check(number: str, card_text: str, prefer: Prefer = "DMY") -> bool |
     order). ``None``: neither shape.
     """
     s = normalize_identifier(number)
-    if re.fullmatch(r"\d{17}[\dX]", s):
+    if CN_ID_SHAPE.fullmatch(s):
         return valid_cn_id(s)
     if not UK_LICENCE_SHAPE.fullmatch(s):
         return None
