@@ -45,14 +45,14 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.checklist.config import load_settings  # noqa: E402
-from pipeline.reading.claim_values import claim_values, vouched_by_filing, with_claim  # noqa: E402
+from pipeline.reading.claim_values import settle  # noqa: E402
 from pipeline.reading.classify import DocumentClassifier  # noqa: E402
 from pipeline.reading.engine import read_pages  # noqa: E402
 from pipeline.reading.extract import extract_fields  # noqa: E402
 from pipeline.reading.normalize import claim_hints, format_amount, normalize_amount, normalize_date  # noqa: E402
 from pipeline.reading.pages import prepare_pages  # noqa: E402
 from pipeline.reading.read_file import lang_hint, media_type_of  # noqa: E402
-from pipeline.reading.types import ExtractedField, PageText, Word  # noqa: E402
+from pipeline.reading.types import ExtractedField, PageText, ReadDocument, Word  # noqa: E402
 from pipeline.samples.generator import generate_dossiers  # noqa: E402
 from pipeline.schemas import FirstNotice  # noqa: E402
 from pipeline.samples.noise import NoiseSettings  # noqa: E402
@@ -215,8 +215,9 @@ def read_one(path: Path, clf: DocumentClassifier) -> tuple[list[PageText], objec
 def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResult]:
     """Each dossier as the claim flow reads it (pipeline.stages.read): every document read, then
     each one's fields extracted with what the dossier settles together (date order, currency),
-    then unsure shared values (a name, a plate) agreed with the dossier's sure ones (claim_values.with_claim)
-    and unsure amounts read exactly as the claim's filed amount taken as sure (claim_values.vouched_by_filing)."""
+    then the dossier's documents settled together with its filed amount (claim_values.settle): unsure
+    shared values (a name, a plate) agreed with its sure ones, and unsure amounts read exactly as the
+    amount filed taken as sure."""
     out = work / f"eval-seed{seed}-n{count}"
     t0 = time.perf_counter()
     if not list(out.glob("*/truth.json")):
@@ -231,19 +232,19 @@ def run_generated(count: int, work: Path, seed: int = EVAL_SEED) -> list[DocResu
         read = [(doc, *read_one(truth_path.parent / doc["file"], clf)) for doc in truth["documents"]]
         t0 = time.perf_counter()
         claim = claim_hints(p.text for _, pages, *_ in read for p in pages)
-        doc_types = ["other" if pred.low_confidence else pred.doc_type for _, _, pred, *_ in read]
-        extracted = [extract_fields(doc_type, pages, lang_hint(pages), claim)
-                     for doc_type, (_, pages, *_) in zip(doc_types, read)]
-        known = claim_values(extracted)
+        documents = []
+        for _, pages, pred, *_ in read:
+            doc_type = "other" if pred.low_confidence else pred.doc_type
+            documents.append(ReadDocument(doc_type, pred.confidence, pred.low_confidence, pages,
+                                          extract_fields(doc_type, pages, lang_hint(pages), claim)))
+        settled = settle(documents, filed_amount=filed)
         per_doc = (time.perf_counter() - t0) / max(1, len(read))
-        for (doc, pages, pred, secs, tess, tl_pages, tl_secs), doc_type, found in zip(read, doc_types, extracted):
-            t0 = time.perf_counter()
-            agreed = vouched_by_filing(with_claim(doc_type, pages, found, known), filed)
-            secs += per_doc + time.perf_counter() - t0
+        for (doc, pages, pred, secs, tess, tl_pages, tl_secs), got in zip(read, settled):
             results.append(DocResult(
                 str((truth_path.parent / doc["file"]).relative_to(out)), doc["kind"], truth["language"],
-                doc["doc_type"], len(pages), doc_type, pred.doc_type, pred.confidence,
-                pred.low_confidence, {f.name: f for f in agreed}, doc["fields"], secs, tess, tl_pages, tl_secs,
+                doc["doc_type"], len(pages), got.doc_type, pred.doc_type, pred.confidence,
+                pred.low_confidence, {f.name: f for f in got.fields}, doc["fields"], secs + per_doc, tess, tl_pages,
+                tl_secs,
             ))
     return results
 
