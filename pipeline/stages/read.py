@@ -93,7 +93,7 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
             yield from pages
 
     results = read_pages(pages_as_prepared(), cache=cache)
-    texts_before, fields_before = _read_before(ctx, claim_number)
+    texts_before, fields_before, filed_amount = _claim_so_far(ctx, claim_number)
     claim = claim_hints([r.text.text for r in results] + texts_before)
     read: list[tuple[int, list[PreparedPage], list[ReadPage], ReadDocument]] = []
     at = 0
@@ -106,7 +106,7 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
             continue
         read.append((doc_id, pages, reads, interpret_pages([r.text for r in reads], pages[0].image if pages else None,
                                                            claim=claim)))
-    settled_docs = settle([doc for *_, doc in read], fields_before, _filed_amount(ctx, claim_number))
+    settled_docs = settle([doc for *_, doc in read], fields_before, filed_amount)
     for (doc_id, pages, reads, _), settled in zip(read, settled_docs):
         _record_document(ctx, doc_id, pages, reads, settled)
         summary.documents_read += 1
@@ -115,19 +115,15 @@ def read_claim(ctx: Context, claim_number: str) -> ReadSummary:
     return summary
 
 
-def _read_before(ctx: Context, claim_number: str) -> tuple[list[str], list[list[ExtractedField]]]:
-    """The text of the claim's pages read in earlier runs, and their documents' fields per document
-    (a late upload is read alone, and settled with what was read before it)."""
+def _claim_so_far(ctx: Context, claim_number: str) -> tuple[list[str], list[list[ExtractedField]], Decimal]:
+    """The text of the claim's pages read in earlier runs, their documents' fields per document (a
+    late upload is read alone, and settled with what was read before it), and the amount the claim
+    was filed for (an unsure total read exactly as it is taken as read)."""
     with ctx.db.session() as s:
-        earlier = [d for d in claim_by_number(s, claim_number).documents if d.read_at is not None]
+        claim = claim_by_number(s, claim_number)
+        earlier = [d for d in claim.documents if d.read_at is not None]
         return ([p.text for d in earlier for p in d.pages if p.text],
-                [[f.as_field() for f in d.fields] for d in earlier])
-
-
-def _filed_amount(ctx: Context, claim_number: str) -> Decimal:
-    """The amount the claim was filed for: an unsure total read exactly as it is taken as read."""
-    with ctx.db.session() as s:
-        return claim_by_number(s, claim_number).claimed_amount
+                [[f.as_field() for f in d.fields] for d in earlier], claim.claimed_amount)
 
 
 def _record_document(ctx: Context, doc_id: int, pages: list[PreparedPage], reads: list[ReadPage],
