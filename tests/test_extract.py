@@ -1102,3 +1102,9 @@ def test_a_chinese_plates_o_and_i_are_zero_and_one():
     assert fields("vehicle_registration", page, lang_hint="zh")["vehicle_plate"] == "鄂A0FB07"
     uk = page_of([(0.10, 0.05, "Vehicle registration"), (0.10, 0.15, "Registration number VO17 TMG")])
     assert fields("vehicle_registration", uk)["vehicle_plate"] == "VO17TMG"  # other countries' plates as printed
+
+
+@pytest.mark.parametrize("doc_type", ["medical_invoice", "repair_invoice", "claim_form", "police_report", "bank_details"])
+def test_a_page_on_which_nothing_was_read_gives_no_fields_and_no_error(doc_type):
+    # a faded receipt OCR found no word on: its issuer's letterhead search had no first page to look at
+    assert extract_fields(doc_type, [PageText(1, "ocr", [], 800, 1200)], "en") == []

@@ -516,6 +516,8 @@ def issuer_candidates(rows: list[Row], cfg: dict[str, Any], labels: list[LabelHi
     """
     titles = [t.lower() for t in cfg.get("titles", [])]
     org_words = [s.lower() for s in cfg.get("organisation_words", [])]
+    if not rows:
+        return []
     first_page = min(x.page_no for x in rows)
     page_rows_ = [r for r in rows if r.page_no == first_page]
     median_h = statistics.median(r.height for r in page_rows_)
