@@ -1,6 +1,6 @@
 """``make demo``: generated claims from upload to review queue, summarised for a person.
 
-A few deliberately bad files (empty, truncated, password-protected, mislabelled) are
+A few deliberately bad files (empty, truncated, password-protected, mislabelled, blank) are
 uploaded beside the generated documents to show that each is quarantined with its
 reason while the rest of its claim goes on.
 """
@@ -32,11 +32,14 @@ def bad_files() -> list[tuple[str, bytes]]:
     writer.write(encrypted)
     png = io.BytesIO()
     Image.new("RGB", (40, 40), "white").save(png, "PNG")
+    dark = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (12, 12, 14)).save(dark, "JPEG")  # the lens was covered
     return [
         ("empty_scan.pdf", b""),
         ("truncated_invoice.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n%%broken"),
         ("protected_statement.pdf", encrypted.getvalue()),
         ("receipt.pdf", png.getvalue()),  # a PNG that says it is a PDF
+        ("damage_front.jpg", dark.getvalue()),
     ]
 
 

@@ -122,14 +122,20 @@ def test_scan_with_a_stamped_caption_is_still_a_scan():
     assert page.text_layer is None
 
 
+def _with_a_mark(image: Image.Image) -> Image.Image:
+    """A page with something on it: a blank one is refused (see the blank-page test)."""
+    image.paste("black" if image.mode != "RGBA" else (0, 0, 0, 255), (20, 20, 30, 30))
+    return image
+
+
 def test_images_become_pages_upright_in_rgb_or_grey():
-    frames = [Image.new("L", (200, 100), 255), Image.new("RGB", (100, 200), "white")]
+    frames = [_with_a_mark(Image.new("L", (200, 100), 255)), _with_a_mark(Image.new("RGB", (100, 200), "white"))]
     tiff = io.BytesIO()
     frames[0].save(tiff, "TIFF", save_all=True, append_images=frames[1:])
     assert [(p.page_no, p.image.size, p.image.mode) for p in prepare_pages(tiff.getvalue(), "image/tiff")] == [
         (1, (200, 100), "L"), (2, (100, 200), "RGB")]
 
-    sideways = Image.new("RGB", (300, 100), "white")
+    sideways = _with_a_mark(Image.new("RGB", (300, 100), "white"))
     exif = sideways.getexif()
     exif[0x0112] = 6  # the camera was turned: display rotated 90 degrees clockwise
     jpeg = io.BytesIO()
@@ -137,9 +143,48 @@ def test_images_become_pages_upright_in_rgb_or_grey():
     assert prepare_pages(jpeg.getvalue(), "image/jpeg")[0].image.size == (100, 300)
 
     png = io.BytesIO()
-    Image.new("RGBA", (40, 40), (0, 0, 0, 0)).save(png, "PNG")
+    _with_a_mark(Image.new("RGBA", (40, 40), (0, 0, 0, 0))).save(png, "PNG")
     page = prepare_pages(png.getvalue(), "image/png")[0]
     assert page.image.mode == "RGB" and page.image.getpixel((5, 5)) == (255, 255, 255)
+
+
+def _faint_receipt(ink: int) -> Image.Image:
+    """A receipt whose print is ``ink`` grey levels darker than its paper."""
+    image = files.page_image(["TOTAL 12.50", "CASH 20.00", "CHANGE 7.50"], size=(600, 400), px=28).convert("L")
+    return Image.eval(image, lambda v: 255 - round((255 - v) * ink / 255))
+
+
+@pytest.mark.parametrize("make, media_type, pages", [
+    (lambda: files.png((800, 1000)), "image/png", 1),  # white
+    (lambda: _png(Image.new("L", (800, 1000), 0)), "image/png", 1),  # a covered lens
+    (lambda: _png(Image.new("RGBA", (600, 800), (0, 0, 0, 0))), "image/png", 1),  # all transparent
+    (lambda: _tiff([Image.new("L", (600, 800), 250)] * 3), "image/tiff", 3),
+    (lambda: pdf_of_image(Image.new("RGB", (1240, 1754), "white"), dpi=150), "application/pdf", 1),
+])
+def test_a_blank_upload_is_refused_as_blank_rather_than_filed_as_a_photo(make, media_type, pages):
+    with pytest.raises(PageError) as err:
+        prepare_pages(make(), media_type)
+    assert err.value.reason == "blank_page"
+    assert ("Every page" if pages > 1 else "The page") in err.value.message
+
+
+def test_a_faint_page_or_one_blank_page_among_others_is_not_blank():
+    faint = prepare_pages(_png(_faint_receipt(ink=10)), "image/png")
+    assert "12.50" in read_pages(faint)[0].text.text  # OCR still reads print this faint
+    pages = _tiff([Image.new("L", (600, 800), 255), _faint_receipt(ink=120)])
+    assert len(prepare_pages(pages, "image/tiff")) == 2  # the empty back of a sheet scanned with its front
+
+
+def _png(image: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _tiff(frames: list[Image.Image]) -> bytes:
+    buf = io.BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
+    return buf.getvalue()
 
 
 def _encrypted_pdf() -> bytes:
@@ -206,11 +251,11 @@ def test_a_page_the_reader_fails_on_comes_back_empty_with_why_and_the_others_are
 
 def test_a_poster_sized_pdf_page_is_drawn_smaller_not_into_gigabytes():
     """200 by 200 inches at 200 dpi would be 1.6 billion pixels; the page is drawn within the pixel limit."""
-    writer = PdfWriter()
-    writer.add_blank_page(14400, 14400)
-    buf = io.BytesIO()
-    writer.write(buf)
-    page = prepare_pages(buf.getvalue(), "application/pdf", max_pixels=4_000_000)[0]
+    poster = FPDF(unit="pt", format=(14400, 14400))
+    poster.add_page()
+    poster.set_fill_color(0)
+    poster.rect(1000, 1000, 4000, 2000, style="F")  # a picture, no text layer
+    page = prepare_pages(bytes(poster.output()), "application/pdf", max_pixels=4_000_000)[0]
     assert 3_900_000 <= page.image.width * page.image.height <= 4_000_000
     a4 = prepare_pages(pdf_of_image(scan_image()), "application/pdf", max_pixels=4_000_000)[0]
     assert abs(a4.image.width - 1654) <= 1 and abs(a4.image.height - 2339) <= 1  # an A4 scan at 200 dpi: as it was

@@ -22,6 +22,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
 import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -36,6 +37,13 @@ STAMP_TEXT_CHARS = 150  # a page-filling image with less text than this is a sca
 PAGE_FILLING_IMAGE = 0.5  # share of the page area an image must cover to count as a scan
 MAX_RENDER_PIXELS = 60_000_000  # a PDF page drawn larger than this is drawn smaller (settings.max_image_pixels)
 MIN_PAGE_SIDE = 32  # pixels: a narrower image (an icon, a one-pixel strip) holds no print to read
+# A page is blank when hardly a pixel of it (on a copy at most BLANK_SIDE pixels long) is
+# BLANK_CONTRAST grey levels off its paper: one flat colour, a covered lens, the empty back of
+# a sheet. OCR still reads print 12 levels off its paper (SROIE development receipts faded so);
+# faded to under 8 they read no word. A word on a page is hundreds of pixels.
+BLANK_SIDE = 1000
+BLANK_CONTRAST = 8
+BLANK_MARKS = 0.0001  # share of the copy's pixels
 
 IMAGE_TYPES = {"image/jpeg", "image/jpg", "image/png", "image/tiff", "image/tif"}
 PDF_TYPES = {"application/pdf", "application/x-pdf"}
@@ -77,10 +85,29 @@ def prepare_pages(data: bytes, media_type: str, dpi: int = 200, max_pages: int =
         raise PageError("empty_file", "The file is empty.")
     kind = media_type.split(";")[0].strip().lower()
     if kind in PDF_TYPES:
-        return _prepare_pdf(data, dpi, max_pages, max_pixels)
-    if kind in IMAGE_TYPES:
-        return _prepare_image(data, max_pages)
-    raise PageError("unsupported_type", f"Cannot read pages from a file of type {media_type!r}.")
+        pages = _prepare_pdf(data, dpi, max_pages, max_pixels)
+    elif kind in IMAGE_TYPES:
+        pages = _prepare_image(data, max_pages)
+    else:
+        raise PageError("unsupported_type", f"Cannot read pages from a file of type {media_type!r}.")
+    if all(page.text_layer is None and page.image is not None and is_blank(page.image) for page in pages):
+        # filed as it is, a blank upload would pass for a photo of damage (little text, no words)
+        many = len(pages) > 1
+        raise PageError("blank_page", f"{'Every page' if many else 'The page'} is blank: nothing on "
+                                      f"{'them' if many else 'it'} stands out from the paper (the empty side of a "
+                                      "sheet, or a covered lens).")
+    return pages
+
+
+def is_blank(image: Image.Image) -> bool:
+    """Nothing on the page: hardly a pixel stands out from its paper."""
+    grey = image.convert("L")
+    factor = math.ceil(max(grey.size) / BLANK_SIDE)
+    if factor > 1:
+        grey = grey.reduce(factor)
+    pixels = np.asarray(grey, dtype=np.int16)
+    marks = np.count_nonzero(np.abs(pixels - int(np.median(pixels))) >= BLANK_CONTRAST)
+    return marks < BLANK_MARKS * pixels.size
 
 
 # --------------------------------------------------------------------------- PDF
