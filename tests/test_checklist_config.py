@@ -172,6 +172,14 @@ def test_a_reason_without_a_message_is_rejected(config: Path):
     assert "reason 'reported_late' has no message" in str(err.value)
 
 
+def test_a_quarantine_reason_told_with_no_reason_about_a_file_is_rejected(config: Path):
+    path = config / "notices" / "reasons.yaml"
+    edit(path, "  blank_page: file_blank\n", "  blank_page: document_missing\n")
+    with pytest.raises(ChecklistConfigError) as err:
+        load_settings(config)
+    assert f"reasons.yaml:{line_number(path, 'blank_page: document_missing')}: file_reasons.blank_page" in str(err.value)
+
+
 def test_a_notice_template_that_does_not_compile_is_rejected(config: Path):
     path = config / "notices" / "notices.yaml"
     edit(path, "{% for item in gaps %}", "{% for item in gaps %", )

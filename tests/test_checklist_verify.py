@@ -619,6 +619,24 @@ def test_a_file_we_could_not_open_holds_the_claim_and_is_named_in_the_notice():
     assert notice.kind == "missing_materials" and "scan.pdf" in notice.body
 
 
+@pytest.mark.parametrize("quarantine_reason, told", [
+    ("encrypted_pdf", "without a password"),
+    ("blank_page", "blank: there was nothing on it to read"),
+    ("empty_file", "blank: there was nothing on it to read"),
+    ("too_many_pages", "larger than we can take"),
+    ("image_too_small", "too small to read"),
+    ("type_mismatch", "as a PDF or a photo (JPEG, PNG or TIFF)"),
+    ("corrupt_pdf", "We could not open"),  # anything else: we could not open it
+])
+def test_the_customer_is_told_what_was_wrong_with_a_file_and_what_to_send_instead(quarantine_reason, told):
+    dossier = health_claim()
+    dossier.quarantined.append(QuarantinedFile("scan.pdf", quarantine_reason, "why, for the reviewer"))
+    (finding,) = [f for f in check(dossier).findings if f.check == "unreadable_file"]
+    assert told in finding.reasons[0].message_en and "scan.pdf" in finding.reasons[0].message_zh
+    if quarantine_reason != "encrypted_pdf":
+        assert "password" not in finding.reasons[0].message_en  # a blank photo needs no advice on passwords
+
+
 # --- the one notice ------------------------------------------------------------------------
 
 def gappy_health_claim() -> Dossier:

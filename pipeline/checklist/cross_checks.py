@@ -287,7 +287,7 @@ def unreadable_file_findings(dossier: Dossier, s: ChecklistSettings) -> list[Fin
             check="unreadable_file",
             status="failed",
             document_ids=[],
-            reasons=[s.reasons.reason("file_unreadable", None, document=q.file_name)],
+            reasons=[s.reasons.file_reason(q.reason, q.file_name)],
             evidence=[Evidence(document_id=None, file_name=q.file_name, field=q.reason, value=q.message)],
         )
         for q in dossier.quarantined

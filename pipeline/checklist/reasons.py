@@ -39,6 +39,11 @@ REASON_FACTS: dict[str, frozenset[str]] = {
         "document_reused": {"document", "claims"},
         "document_near_duplicate": {"document", "claims"},
         "file_unreadable": {"document"},
+        "file_locked": {"document"},
+        "file_blank": {"document"},
+        "file_too_big": {"document"},
+        "file_too_small": {"document"},
+        "file_wrong_type": {"document"},
         "policy_not_found": {"policy_number"},
         "policy_other_line": {"policy_number", "line"},
         "policy_not_in_force": {"incident_date", "start", "end"},
@@ -79,12 +84,18 @@ class ReasonCatalogue(BaseModel):
     field_labels: dict[str, Bilingual]
     doc_type_labels: dict[str, Bilingual]
     reasons: dict[str, Bilingual]
+    # why a file was quarantined (intake, page preparation) -> the reason the customer is told
+    file_reasons: dict[str, str] = {}
 
     def field_label(self, name: str) -> Bilingual:
         return self.field_labels.get(name) or Bilingual(en=name.replace("_", " "), zh=name)
 
     def doc_type_label(self, doc_type: str) -> Bilingual:
         return self.doc_type_labels.get(doc_type) or Bilingual(en=doc_type.replace("_", " "), zh=doc_type)
+
+    def file_reason(self, quarantine_reason: str, file_name: str) -> Reason:
+        """What to tell the customer about a file we could not take: what to send instead depends on why."""
+        return self.reason(self.file_reasons.get(quarantine_reason, "file_unreadable"), None, document=file_name)
 
     def reason(self, code: str, document_id: str | None = None, **facts: Any) -> Reason:
         """Build a reason; ``field``/``doc_type`` facts are shown by their label, Bilingual facts per language."""
@@ -126,6 +137,9 @@ def catalogue_problems(catalogue: ReasonCatalogue) -> list[tuple[tuple[Any, ...]
                 problems.append(
                     (("reasons", code, language), f"uses {sorted(unknown)}, which this reason does not supply (it has: {allowed})")
                 )
+    for quarantine_reason, code in catalogue.file_reasons.items():
+        if not (code.startswith("file_") and code in REASON_FACTS):
+            problems.append((("file_reasons", quarantine_reason), f"'{code}' is no reason about a file"))
     all_fields = {f for fields in FIELDS.values() for f in fields}
     for name in sorted(all_fields - set(catalogue.field_labels)):
         problems.append((("field_labels",), f"field '{name}' has no label"))
