@@ -51,7 +51,7 @@ from reading_benchmark import (  # noqa: E402
     sroie_truth,
 )
 
-from pipeline.reading.trust import TRUST, TRUST_PATH, TYPICAL_PRINT, measured_trust  # noqa: E402
+from pipeline.reading.trust import TRUST, TRUST_PATH, TYPICAL_PRINT, load_trust, measured_trust  # noqa: E402
 from pipeline.reading.types import ExtractedField  # noqa: E402
 
 MIN_READ = 10  # values of a field found one way, on one source, before its share says anything
@@ -141,6 +141,13 @@ def table_yaml(table: dict[str, dict[str, dict]], version: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def next_version(previous: str | None, today: date) -> str:
+    """``field-trust@DATE.N``: a table written again the same day is the next N, so no two tables share a version."""
+    stem = f"field-trust@{today.isoformat()}."
+    n = int(previous[len(stem):]) + 1 if previous and previous.startswith(stem) and previous[len(stem):].isdigit() else 1
+    return f"{stem}{n}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[90210, 424242, 5150, 777, 8080, 1234])
@@ -168,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{min(args.sroie, SROIE_DEV)} SROIE development receipts).\n"
                   f"# trust: right / read (of the values whose print was read surely, where {MIN_READ} or more), shrunk towards the\n"
                   "# method's fixed trust (trust.PRIOR_READS), on the worst source.\n")
-        TRUST_PATH.write_text(header + table_yaml(table, f"field-trust@{date.today().isoformat()}.1"), encoding="utf-8")
+        version = next_version(load_trust(str(TRUST_PATH)).version if TRUST_PATH.exists() else None, date.today())
+        TRUST_PATH.write_text(header + table_yaml(table, version), encoding="utf-8")
         print(f"written to {TRUST_PATH}")
     return 0
 

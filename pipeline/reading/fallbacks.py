@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -628,11 +629,12 @@ def date_by_position(field: str, rows: list[Row], ctx: Context, last: bool = Fal
     """The first date on the document (an invoice is dated at its head), or the last (a
     certificate is dated where it is signed, below its body). A till stamps the sale with
     its time: a date printed with one ("18/03/18 09:03") outranks a bare date above it (a
-    registration date beside a tax number)."""
+    registration date beside a tax number), and is found by its shape (``pattern``), not
+    merely its place: how far each can be trusted is measured apart (``trust.yaml``)."""
     found = [Candidate(field, iso, r.text[s:e], r, s, e, "position", 0)
              for r in rows for s, e, iso in find_dates(r.text, ctx.date_order)
              if 1990 <= int(iso[:4]) <= date.today().year + 1]  # not a product code like 11-22-31
     if last:
         return found[-1:]
-    timed = [c for c in found if _TIME_AFTER_RE.match(c.row.text, c.end)]
+    timed = [replace(c, method="pattern") for c in found if _TIME_AFTER_RE.match(c.row.text, c.end)]
     return timed[:1] or found[:1]
