@@ -141,3 +141,7 @@ def test_a_receipt_date_stamped_with_its_time_of_sale_is_trusted_as_its_shape_me
     assert (stamped.method, first.method) == ("pattern", "position")
     bar = load_settings().reading.min_field_confidence
     assert stamped.confidence >= bar > first.confidence
+    # on a police report a date with a time is the incident's, its label misread: no sale stamped it
+    report = page_of([(0.10, 0.05, "METROPOLITAN POLICE"), (0.10, 0.30, "Incident dale/tme 02/03/25 14:20")])
+    (guessed,) = [f for f in extract_fields("police_report", [report]) if f.name == "issue_date"]
+    assert guessed.method == "position" and guessed.confidence < bar

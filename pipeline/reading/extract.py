@@ -199,7 +199,7 @@ def extract_fields(doc_type: str, pages: list[PageText], lang_hint: str | None =
             if doc_type in field_cfg.get("dated_at_the_end", []):  # on the last page, by the signature
                 cands = date_by_position(name, [r for r in undated if r.page_no == rows[-1].page_no], ctx, last=True)
             else:
-                cands = date_by_position(name, undated, ctx)
+                cands = date_by_position(name, undated, ctx, till=doc_type in field_cfg.get("sale_stamped", []))
         if not cands and name == "currency" and rows:  # no mark printed: where the document is from
             code = (currency_from_place(text) or claim.currency
                     or {"zh": "CNY"}.get(lang_hint or ""))

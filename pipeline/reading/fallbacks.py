@@ -625,16 +625,19 @@ def check_birth_date(cands: list[Candidate], rows: list[Row]) -> list[Candidate]
 _TIME_AFTER_RE = re.compile(r"[\s,]{1,3}\d{1,2}:\d{2}")  # "18/03/18 09:03": a till's time of sale
 
 
-def date_by_position(field: str, rows: list[Row], ctx: Context, last: bool = False) -> list[Candidate]:
+def date_by_position(field: str, rows: list[Row], ctx: Context, last: bool = False, till: bool = False) -> list[Candidate]:
     """The first date on the document (an invoice is dated at its head), or the last (a
     certificate is dated where it is signed, below its body). A till stamps the sale with
     its time: a date printed with one ("18/03/18 09:03") outranks a bare date above it (a
-    registration date beside a tax number), and is found by its shape (``pattern``), not
-    merely its place: how far each can be trusted is measured apart (``trust.yaml``)."""
+    registration date beside a tax number). On a ``till``'s receipt it is found by its shape
+    (``pattern``), not merely its place: how far each can be trusted is measured apart
+    (``trust.yaml``). On a report a date with a time is the incident's, whose label OCR missed."""
     found = [Candidate(field, iso, r.text[s:e], r, s, e, "position", 0)
              for r in rows for s, e, iso in find_dates(r.text, ctx.date_order)
              if 1990 <= int(iso[:4]) <= date.today().year + 1]  # not a product code like 11-22-31
     if last:
         return found[-1:]
-    timed = [replace(c, method="pattern") for c in found if _TIME_AFTER_RE.match(c.row.text, c.end)]
+    timed = [c for c in found if _TIME_AFTER_RE.match(c.row.text, c.end)]
+    if timed and till:
+        return [replace(timed[0], method="pattern")]
     return timed[:1] or found[:1]

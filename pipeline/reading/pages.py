@@ -90,7 +90,7 @@ def prepare_pages(data: bytes, media_type: str, dpi: int = 200, max_pages: int =
         pages = _prepare_image(data, max_pages)
     else:
         raise PageError("unsupported_type", f"Cannot read pages from a file of type {media_type!r}.")
-    if all(page.text_layer is None and page.image is not None and is_blank(page.image) for page in pages):
+    if pages and all(page.text_layer is None and page.image is not None and is_blank(page.image) for page in pages):
         # filed as it is, a blank upload would pass for a photo of damage (little text, no words)
         many = len(pages) > 1
         raise PageError("blank_page", f"{'Every page' if many else 'The page'} is blank: nothing on "
@@ -101,11 +101,8 @@ def prepare_pages(data: bytes, media_type: str, dpi: int = 200, max_pages: int =
 
 def is_blank(image: Image.Image) -> bool:
     """Nothing on the page: hardly a pixel stands out from its paper."""
-    grey = image.convert("L")
-    factor = math.ceil(max(grey.size) / BLANK_SIDE)
-    if factor > 1:
-        grey = grey.reduce(factor)
-    pixels = np.asarray(grey, dtype=np.int16)
+    factor = math.ceil(max(image.size) / BLANK_SIDE)
+    pixels = np.asarray((image.reduce(factor) if factor > 1 else image).convert("L"), dtype=np.int16)
     marks = np.count_nonzero(np.abs(pixels - int(np.median(pixels))) >= BLANK_CONTRAST)
     return marks < BLANK_MARKS * pixels.size
 
