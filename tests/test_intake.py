@@ -66,6 +66,7 @@ BAD_UPLOADS = [
     ("bomb.png", files.huge_png(3000, 3000), "image_too_large"),
     ("broken.jpg", files.jpeg()[:200], "corrupt_image"),
     ("pixel.png", files.png((1, 1)), "image_too_small"),
+    ("damage_front.png", files.png((800, 600)), "blank_page"),  # a covered lens: told at once, not after reading
 ]
 
 

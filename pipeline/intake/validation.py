@@ -15,7 +15,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from PIL import Image
 
-from pipeline.reading.pages import MIN_PAGE_SIDE
+from pipeline.reading.pages import MIN_PAGE_SIDE, PageError, prepare_pages
 
 MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
@@ -139,10 +139,12 @@ def _check_image(data: bytes, media_type: str, max_pages: int, max_image_pixels:
             if frames > max_pages:
                 return UploadCheck.refuse("too_many_pages", f"The image has {frames} pages; the limit is {max_pages}.",
                                           media_type)
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()  # a full decode finds truncated or damaged files
     except Image.DecompressionBombError:
         return UploadCheck.refuse("image_too_large", "The image is too large to open safely.", media_type)
     except Exception as exc:
         return UploadCheck.refuse("corrupt_image", f"The image cannot be decoded ({type(exc).__name__}).", media_type)
+    try:  # every frame decoded as the reader will: a truncated file, a damaged frame or a blank picture is told now
+        prepare_pages(data, media_type, max_pages=max_pages)
+    except PageError as exc:
+        return UploadCheck.refuse(exc.reason, exc.message, media_type)
     return UploadCheck(True, media_type, page_count=frames)
