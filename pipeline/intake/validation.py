@@ -15,7 +15,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from PIL import Image
 
-from pipeline.reading.pages import MIN_PAGE_SIDE, PageError, prepare_pages
+from pipeline.reading.pages import PageError, prepare_pages
 
 MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
@@ -126,25 +126,16 @@ def _check_image(data: bytes, media_type: str, max_pages: int, max_image_pixels:
     try:
         with Image.open(io.BytesIO(data)) as img:
             width, height = img.size  # header only: nothing decoded yet
-            if width * height > max_image_pixels:
-                return UploadCheck.refuse(
-                    "image_too_large",
-                    f"The image is {width}x{height} pixels; the limit is {max_image_pixels / 1e6:.0f} megapixels.",
-                    media_type)
-            if min(width, height) < MIN_PAGE_SIDE:
-                return UploadCheck.refuse(
-                    "image_too_small",
-                    f"The image is {width}x{height} pixels: too small to hold a readable document.", media_type)
-            frames = getattr(img, "n_frames", 1)
-            if frames > max_pages:
-                return UploadCheck.refuse("too_many_pages", f"The image has {frames} pages; the limit is {max_pages}.",
-                                          media_type)
     except Image.DecompressionBombError:
         return UploadCheck.refuse("image_too_large", "The image is too large to open safely.", media_type)
     except Exception as exc:
         return UploadCheck.refuse("corrupt_image", f"The image cannot be decoded ({type(exc).__name__}).", media_type)
-    try:  # every frame decoded as the reader will: a truncated file, a damaged frame or a blank picture is told now
-        prepare_pages(data, media_type, max_pages=max_pages)
+    if width * height > max_image_pixels:
+        return UploadCheck.refuse(
+            "image_too_large",
+            f"The image is {width}x{height} pixels; the limit is {max_image_pixels / 1e6:.0f} megapixels.", media_type)
+    try:  # decoded as the reader will: too many frames, one too small, a truncated file or a blank picture is told now
+        pages = prepare_pages(data, media_type, max_pages=max_pages)
     except PageError as exc:
         return UploadCheck.refuse(exc.reason, exc.message, media_type)
-    return UploadCheck(True, media_type, page_count=frames)
+    return UploadCheck(True, media_type, page_count=len(pages))
