@@ -54,8 +54,8 @@ from pipeline.reading.pages import prepare_pages  # noqa: E402
 from pipeline.reading.read_file import lang_hint, media_type_of  # noqa: E402
 from pipeline.reading.types import ExtractedField, PageText, ReadDocument, Word  # noqa: E402
 from pipeline.samples.generator import generate_dossiers  # noqa: E402
-from pipeline.schemas import FirstNotice  # noqa: E402
 from pipeline.samples.noise import NoiseSettings  # noqa: E402
+from pipeline.schemas import FirstNotice  # noqa: E402
 from pipeline.vocabulary import DOC_TYPES, FIELDS  # noqa: E402
 
 EVAL_SEED = 60613

@@ -79,9 +79,9 @@ def vouched_by_filing(fields: list[ExtractedField], filed_amount: Decimal | None
                       agreement: Agreement | None = None) -> list[ExtractedField]:
     """``fields`` with each unsure amount read exactly as ``filed_amount`` as sure as the claim's sure
     readings. Only the confidence moves: a figure near the filed one stays as read."""
-    agreement = agreement or load_agreement()
     if filed_amount is None:
         return fields
+    agreement = agreement or load_agreement()
     return [replace(f, confidence=agreement.sure_from)
             if f.name in agreement.filed_amount_vouches and f.confidence < agreement.unsure_below
             and normalize_amount(f.value) == filed_amount else f
